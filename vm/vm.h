@@ -1,0 +1,138 @@
+/* The execution layer: runtime objects as the interpreter sees them, translated code, and
+ * the entry point that runs a function.
+ *
+ * Ownership is not decided here: the runtime layer (store) allocates and frees these objects;
+ * the VM only reads and mutates them while executing.
+ */
+#ifndef WVM_VM_H
+#define WVM_VM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../loader/module.h"
+#include "trap.h"
+
+/* One value slot of a frame. Numbers are stored as their bit patterns (i32 zero-extended,
+ * f32 in the low 32 bits); references as pointers (NULL is the null reference): funcref as a
+ * vm_func *, externref as the embedder's opaque pointer. */
+typedef uint64_t vm_slot;
+
+#define VM_PAGE_SIZE 65536u
+
+typedef struct vm_memory {
+    uint8_t *data;          /* size bytes; may move when the memory grows */
+    uint64_t size;          /* current size in bytes (pages * 64 KiB) */
+    uint32_t pages;
+    uint32_t max_pages;     /* effective cap: min(declared max, engine limit) */
+    bool has_max;           /* whether the type declares a maximum (for import matching) */
+    uint32_t declared_max;  /* the type's maximum when has_max */
+} vm_memory;
+
+typedef struct vm_table {
+    vm_slot *elems;         /* size entries: references */
+    uint32_t size;
+    uint32_t max;           /* effective cap */
+    bool has_max;
+    uint32_t declared_max;
+    uint8_t elemtype;       /* WASM_FUNCREF or WASM_EXTERNREF */
+} vm_table;
+
+typedef struct vm_global {
+    vm_slot value;
+    uint8_t type;           /* wasm_valtype */
+    bool mutable_;
+} vm_global;
+
+struct vm_instance;
+struct vm_caller;
+
+/* A host function callback in VM terms: args and results are slots (types per `type`).
+ * Returns VM_TRAP_NONE to continue or a VM_TRAP_* code to trap. */
+typedef int (*vm_host_fn)(struct vm_caller *caller, const vm_slot *args, vm_slot *results,
+                          void *env);
+
+typedef struct vm_code vm_code;
+
+typedef struct vm_func {
+    const wasm_functype *type;      /* owned by the module or the host definition */
+    struct vm_instance *instance;   /* defining instance; NULL for host functions */
+    const vm_code *code;            /* translated body; NULL for host functions */
+    uint32_t func_index;            /* index in the defining module (for traps/backtraces) */
+    vm_host_fn host;                /* host functions only */
+    void *host_env;
+    void *embedder;                 /* back pointer for the public API (wvm_func) */
+} vm_func;
+
+/* A passive (or not yet dropped) element segment, evaluated at instantiation. */
+typedef struct {
+    vm_slot *refs;
+    uint32_t len;           /* 0 once dropped */
+} vm_elem_segment;
+
+typedef struct {
+    const uint8_t *bytes;
+    uint32_t len;           /* 0 once dropped */
+} vm_data_segment;
+
+/* An instance's index spaces, resolved to objects. */
+typedef struct vm_instance {
+    const wasm_module *module;
+    const vm_code *const *codes;    /* translated bodies of the module's defined functions */
+    vm_func **funcs;                /* nfuncs_total entries */
+    vm_table **tables;
+    vm_memory **memories;
+    vm_global **globals;
+    vm_elem_segment *elems;         /* one per element segment */
+    vm_data_segment *datas;         /* one per data segment */
+    void *embedder;                 /* back pointer for the public API (wvm_instance) */
+} vm_instance;
+
+/* Where a trap happened, for messages and backtraces. */
+typedef struct {
+    int code;               /* VM_TRAP_* */
+    const vm_func *func;    /* the function executing (NULL if unknown) */
+    size_t offset;          /* module byte offset of the trapping instruction */
+} vm_trap;
+
+/* Execution context: the value stack and the frame stack. One per store; reentrant for host
+ * functions that call back into Wasm (nested runs use the stack above the caller's). */
+typedef struct vm_exec vm_exec;
+
+typedef struct vm_limits {
+    uint32_t max_call_depth;
+    uint32_t value_stack_slots;
+} vm_limits;
+
+vm_exec *vm_exec_new(const vm_limits *limits);
+void vm_exec_free(vm_exec *ex);
+
+/* Passed to host functions. */
+typedef struct vm_caller {
+    vm_exec *exec;
+    vm_instance *instance;  /* the calling Wasm instance, NULL when called from the host */
+    void *user;             /* the runtime's context (the store) */
+} vm_caller;
+
+/* Calls f with args (f->type->nparams slots); on success writes nresults slots to results.
+ * Returns VM_TRAP_NONE or a VM_TRAP_* code, with *trap filled on a trap. `user` is handed to host
+ * functions through their caller. */
+int vm_call(vm_exec *ex, vm_func *f, const vm_slot *args, vm_slot *results, void *user,
+            vm_trap *trap);
+
+/* ---- translation ---- */
+
+/* Translates function `func_index` (a defined function) of a valid module. */
+wasm_status vm_translate(const wasm_module *m, uint32_t func_index, vm_code **out,
+                         wasm_error *err);
+void vm_code_free(vm_code *code);
+
+/* ---- memory and table operations shared with the runtime (instantiation, API) ---- */
+
+/* Grows memory by delta pages; returns the old page count or -1 on failure. */
+int64_t vm_memory_grow(vm_memory *mem, uint32_t delta);
+/* Grows table by delta entries, filled with init; returns old size or -1. */
+int64_t vm_table_grow(vm_table *tab, uint32_t delta, vm_slot init);
+
+#endif
