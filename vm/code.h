@@ -1,0 +1,52 @@
+/* Translated code: the internal instruction set (from vmops.def) and the per-function
+ * code object produced by the translator and run by the interpreter. */
+#ifndef WVM_VM_CODE_H
+#define WVM_VM_CODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "vm.h"
+
+typedef enum {
+#define VM_BIN(id, in, out, expr) VM_OP_##id,
+#define VM_BINI(id, in, out, expr) VM_OP_##id, VM_OP_##id##_imm,
+#define VM_CMP(id, in, expr, negated) VM_OP_##id, VM_OP_##id##_imm, VM_OP_br_##id, VM_OP_br_##id##_imm,
+#define VM_UN(id, in, out, expr) VM_OP_##id,
+#define VM_LOAD(id, out, ctype) VM_OP_##id,
+#define VM_STORE(id, in, ctype) VM_OP_##id,
+#define VM_OP(id, format) VM_OP_##id,
+#include "vmops.def"
+    VM_OP_COUNT
+} vm_opcode;
+
+/* Operand format string of each internal opcode (see vmops.def for the letters). */
+extern const char *const vm_op_format[VM_OP_COUNT];
+extern const char *const vm_op_name[VM_OP_COUNT];
+
+/* Maps a code position back to the Wasm instruction it was translated from. */
+typedef struct {
+    uint32_t pos;           /* word index of an internal instruction */
+    uint32_t wasm_offset;   /* module byte offset of the Wasm instruction */
+} vm_srcmap_entry;
+
+struct vm_code {
+    uint32_t *words;        /* the instruction stream */
+    uint32_t nwords;
+    uint32_t nparams;
+    uint32_t nresults;
+    uint32_t nlocals;       /* parameters + declared locals: fp[0..nlocals) */
+    uint32_t frame_slots;   /* slots the frame needs: locals, operand stack, results */
+    uint32_t func_index;    /* in the module's function index space */
+    vm_srcmap_entry *srcmap;/* sorted by pos; one entry per instruction */
+    uint32_t nsrcmap;
+};
+
+/* The Wasm byte offset of the instruction at word position pos. */
+size_t vm_code_wasm_offset(const vm_code *code, uint32_t pos);
+
+/* Writes a human-readable listing of code to f (for debugging and tests). */
+void vm_code_dump(const vm_code *code, FILE *f);
+
+#endif

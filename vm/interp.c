@@ -1,0 +1,584 @@
+/* The interpreter loop: one handler per internal instruction (vmops.def), written once and
+ * dispatched either by computed goto (default, gcc/clang) or by a portable switch
+ * (-DVM_DISPATCH_SWITCH).
+ *
+ * Registers of the loop: pc (next word), fp (current frame), mem/mem_size (memory 0 of the
+ * current instance: reloaded after anything that may change or move it — calls, returns,
+ * memory.grow), inst and func (the running function). Calls push a vm_frame and switch
+ * frames in place: no C recursion per Wasm call.
+ */
+#include <string.h>
+
+#include "exec.h"
+#include "numeric.h"
+
+#if defined(__GNUC__)
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#else
+#define likely(x) (x)
+#define unlikely(x) (x)
+#endif
+
+/* Slot access by value type. */
+#define CT_u32 uint32_t
+#define CT_u64 uint64_t
+#define CT_f32 float
+#define CT_f64 double
+#define RD_u32(s) ((uint32_t)fp[s])
+#define RD_u64(s) (fp[s])
+#define RD_f32(s) num_f32_from_bits((uint32_t)fp[s])
+#define RD_f64(s) num_f64_from_bits(fp[s])
+#define WR_u32(s, v) (fp[s] = (uint32_t)(v))
+#define WR_u64(s, v) (fp[s] = (uint64_t)(v))
+#define WR_f32(s, v) (fp[s] = num_f32_bits(v))
+#define WR_f64(s, v) (fp[s] = num_f64_bits(v))
+
+/* Branch to the offset stored in word w (relative to w itself). */
+#define JUMP_VIA(w) (pc = (w) + (int32_t) * (w))
+
+#ifdef VM_DISPATCH_SWITCH
+#define DISPATCH_BEGIN() dispatch: switch ((vm_opcode)*pc) {
+#define DISPATCH_END() default: TRAP(VM_TRAP_UNREACHABLE); }
+#define CASE(op) case VM_OP_##op:
+#define NEXT() goto dispatch
+#else
+#define DISPATCH_BEGIN() NEXT();
+#define DISPATCH_END()
+#define CASE(op) L_##op:
+#define NEXT() goto *dispatch_table[*pc]
+#endif
+
+#define TRAP(code)                                                                             \
+    do {                                                                                       \
+        trap_code = (code);                                                                    \
+        goto trapped;                                                                          \
+    } while (0)
+
+#define REFRESH_MEMORY()                                                                       \
+    do {                                                                                       \
+        vm_memory *m0_ = inst->module->nmemories ? inst->memories[0] : NULL;                   \
+        mem = m0_ ? m0_->data : NULL;                                                          \
+        mem_size = m0_ ? m0_->size : 0;                                                        \
+    } while (0)
+
+/* Effective address of a memory access of `size` bytes, trapping when out of bounds. */
+#define EFFECTIVE_ADDRESS(ea, addr_slot, offset, size)                                         \
+    uint64_t ea = (uint64_t)RD_u32(addr_slot) + (offset);                                      \
+    if (unlikely(ea + (size) > mem_size))                                                      \
+        TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);
+
+int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, void *user, vm_trap *trap)
+{
+#ifndef VM_DISPATCH_SWITCH
+    static const void *const dispatch_table[VM_OP_COUNT] = {
+#define VM_BIN(id, in, out, expr) [VM_OP_##id] = &&L_##id,
+#define VM_BINI(id, in, out, expr) [VM_OP_##id] = &&L_##id, [VM_OP_##id##_imm] = &&L_##id##_imm,
+#define VM_CMP(id, in, expr, negated)                                                          \
+    [VM_OP_##id] = &&L_##id, [VM_OP_##id##_imm] = &&L_##id##_imm,                              \
+    [VM_OP_br_##id] = &&L_br_##id, [VM_OP_br_##id##_imm] = &&L_br_##id##_imm,
+#define VM_UN(id, in, out, expr) [VM_OP_##id] = &&L_##id,
+#define VM_LOAD(id, out, ctype) [VM_OP_##id] = &&L_##id,
+#define VM_STORE(id, in, ctype) [VM_OP_##id] = &&L_##id,
+#define VM_OP(id, format) [VM_OP_##id] = &&L_##id,
+#include "vmops.def"
+    };
+#endif
+    const uint32_t base_depth = ex->depth;
+    vm_instance *inst = func->instance;
+    const uint32_t *pc = func->code->words;
+    uint8_t *mem;
+    uint64_t mem_size;
+    int trap_code = VM_TRAP_NONE;
+    vm_func *callee;
+    vm_slot *callee_fp;
+    const uint32_t *return_pc;
+    REFRESH_MEMORY();
+
+    DISPATCH_BEGIN()
+
+    /* ---- families generated from vmops.def ---- */
+#define VM_BIN(id, in, out, expr)                                                              \
+    CASE(id)                                                                                   \
+    {                                                                                          \
+        CT_##in a = RD_##in(pc[2]);                                                            \
+        CT_##in b = RD_##in(pc[3]);                                                            \
+        WR_##out(pc[1], (expr));                                                               \
+        pc += 4;                                                                               \
+        NEXT();                                                                                \
+    }
+#define VM_BINI(id, in, out, expr)                                                             \
+    VM_BIN(id, in, out, expr)                                                                  \
+    CASE(id##_imm)                                                                             \
+    {                                                                                          \
+        CT_##in a = RD_##in(pc[2]);                                                            \
+        CT_##in b = (CT_##in)(int32_t)pc[3];                                                   \
+        WR_##out(pc[1], (expr));                                                               \
+        pc += 4;                                                                               \
+        NEXT();                                                                                \
+    }
+#define VM_CMP(id, in, expr, negated)                                                          \
+    VM_BINI(id, in, u32, expr)                                                                 \
+    CASE(br_##id)                                                                              \
+    {                                                                                          \
+        CT_##in a = RD_##in(pc[1]);                                                            \
+        CT_##in b = RD_##in(pc[2]);                                                            \
+        if (expr)                                                                              \
+            JUMP_VIA(pc + 3);                                                                  \
+        else                                                                                   \
+            pc += 4;                                                                           \
+        NEXT();                                                                                \
+    }                                                                                          \
+    CASE(br_##id##_imm)                                                                        \
+    {                                                                                          \
+        CT_##in a = RD_##in(pc[1]);                                                            \
+        CT_##in b = (CT_##in)(int32_t)pc[2];                                                   \
+        if (expr)                                                                              \
+            JUMP_VIA(pc + 3);                                                                  \
+        else                                                                                   \
+            pc += 4;                                                                           \
+        NEXT();                                                                                \
+    }
+#define VM_UN(id, in, out, expr)                                                               \
+    CASE(id)                                                                                   \
+    {                                                                                          \
+        CT_##in a = RD_##in(pc[2]);                                                            \
+        WR_##out(pc[1], (expr));                                                               \
+        pc += 3;                                                                               \
+        NEXT();                                                                                \
+    }
+#define VM_LOAD(id, out, ctype)                                                                \
+    CASE(id)                                                                                   \
+    {                                                                                          \
+        EFFECTIVE_ADDRESS(ea, pc[2], pc[3], sizeof(ctype))                                     \
+        ctype v;                                                                               \
+        memcpy(&v, mem + ea, sizeof v);                                                        \
+        WR_##out(pc[1], v);                                                                    \
+        pc += 4;                                                                               \
+        NEXT();                                                                                \
+    }
+#define VM_STORE(id, in, ctype)                                                                \
+    CASE(id)                                                                                   \
+    {                                                                                          \
+        EFFECTIVE_ADDRESS(ea, pc[1], pc[3], sizeof(ctype))                                     \
+        ctype v = (ctype)RD_##in(pc[2]);                                                       \
+        memcpy(mem + ea, &v, sizeof v);                                                        \
+        pc += 4;                                                                               \
+        NEXT();                                                                                \
+    }
+#include "vmops.def"
+
+    /* ---- data movement ---- */
+    CASE(copy)
+    {
+        fp[pc[1]] = fp[pc[2]];
+        pc += 3;
+        NEXT();
+    }
+    CASE(const32)
+    {
+        fp[pc[1]] = pc[2];
+        pc += 3;
+        NEXT();
+    }
+    CASE(const64)
+    {
+        fp[pc[1]] = (uint64_t)pc[2] | (uint64_t)pc[3] << 32;
+        pc += 4;
+        NEXT();
+    }
+    CASE(select)
+    {
+        fp[pc[1]] = RD_u32(pc[4]) ? fp[pc[2]] : fp[pc[3]];
+        pc += 5;
+        NEXT();
+    }
+
+    /* ---- control ---- */
+    CASE(unreachable) { TRAP(VM_TRAP_UNREACHABLE); }
+    CASE(br)
+    {
+        JUMP_VIA(pc + 1);
+        NEXT();
+    }
+    CASE(br_if)
+    {
+        if (RD_u32(pc[1]))
+            JUMP_VIA(pc + 2);
+        else
+            pc += 3;
+        NEXT();
+    }
+    CASE(br_ifz)
+    {
+        if (!RD_u32(pc[1]))
+            JUMP_VIA(pc + 2);
+        else
+            pc += 3;
+        NEXT();
+    }
+    CASE(br_if64z)
+    {
+        if (!RD_u64(pc[1]))
+            JUMP_VIA(pc + 2);
+        else
+            pc += 3;
+        NEXT();
+    }
+    CASE(br_if64nz)
+    {
+        if (RD_u64(pc[1]))
+            JUMP_VIA(pc + 2);
+        else
+            pc += 3;
+        NEXT();
+    }
+    CASE(br_table)
+    {
+        uint32_t i = RD_u32(pc[1]);
+        uint32_t n = pc[2];
+        if (i > n)
+            i = n;
+        JUMP_VIA(pc + 3 + i);
+        NEXT();
+    }
+    CASE(ret1)
+    {
+        fp[0] = fp[pc[1]];
+        goto do_return;
+    }
+    CASE(ret)
+    {
+    do_return:
+        if (ex->depth == base_depth)
+            return VM_TRAP_NONE;
+        {
+            vm_frame *fr = &ex->frames[--ex->depth];
+            pc = fr->ret_pc;
+            fp = fr->fp;
+            func = fr->func;
+        }
+        inst = func->instance;
+        REFRESH_MEMORY();
+        NEXT();
+    }
+    CASE(call)
+    {
+        callee = inst->funcs[pc[1]];
+        callee_fp = fp + pc[2];
+        return_pc = pc + 3;
+        goto do_call;
+    }
+    CASE(call_indirect)
+    {
+        const vm_table *tab = inst->tables[pc[2]];
+        uint32_t i = RD_u32(pc[3]);
+        if (unlikely(i >= tab->size))
+            TRAP(VM_TRAP_TABLE_OUT_OF_BOUNDS);
+        callee = (vm_func *)(uintptr_t)tab->elems[i];
+        if (unlikely(!callee))
+            TRAP(VM_TRAP_INDIRECT_CALL_TO_NULL);
+        const wasm_functype *expected = &inst->module->types[pc[1]];
+        if (unlikely(callee->type != expected && !wasm_functype_equal(callee->type, expected)))
+            TRAP(VM_TRAP_BAD_SIGNATURE);
+        callee_fp = fp + pc[4];
+        return_pc = pc + 5;
+        goto do_call;
+    }
+
+    /* ---- variables ---- */
+    CASE(global_get)
+    {
+        fp[pc[1]] = inst->globals[pc[2]]->value;
+        pc += 3;
+        NEXT();
+    }
+    CASE(global_set)
+    {
+        inst->globals[pc[1]]->value = fp[pc[2]];
+        pc += 3;
+        NEXT();
+    }
+
+    /* ---- references and tables ---- */
+    CASE(ref_func)
+    {
+        fp[pc[1]] = (vm_slot)(uintptr_t)inst->funcs[pc[2]];
+        pc += 3;
+        NEXT();
+    }
+    CASE(ref_is_null)
+    {
+        fp[pc[1]] = fp[pc[2]] == 0;
+        pc += 3;
+        NEXT();
+    }
+    CASE(table_get)
+    {
+        const vm_table *tab = inst->tables[pc[3]];
+        uint32_t i = RD_u32(pc[2]);
+        if (unlikely(i >= tab->size))
+            TRAP(VM_TRAP_TABLE_OUT_OF_BOUNDS);
+        fp[pc[1]] = tab->elems[i];
+        pc += 4;
+        NEXT();
+    }
+    CASE(table_set)
+    {
+        vm_table *tab = inst->tables[pc[3]];
+        uint32_t i = RD_u32(pc[1]);
+        if (unlikely(i >= tab->size))
+            TRAP(VM_TRAP_TABLE_OUT_OF_BOUNDS);
+        tab->elems[i] = fp[pc[2]];
+        pc += 4;
+        NEXT();
+    }
+    CASE(table_size)
+    {
+        fp[pc[1]] = inst->tables[pc[2]]->size;
+        pc += 3;
+        NEXT();
+    }
+    CASE(table_grow)
+    {
+        int64_t old = vm_table_grow(inst->tables[pc[4]], RD_u32(pc[3]), fp[pc[2]]);
+        WR_u32(pc[1], (uint32_t)old);
+        pc += 5;
+        NEXT();
+    }
+    CASE(table_fill)
+    {
+        vm_table *tab = inst->tables[pc[4]];
+        uint32_t i = RD_u32(pc[1]), n = RD_u32(pc[3]);
+        vm_slot v = fp[pc[2]];
+        if (unlikely((uint64_t)i + n > tab->size))
+            TRAP(VM_TRAP_TABLE_OUT_OF_BOUNDS);
+        for (uint32_t k = 0; k < n; k++)
+            tab->elems[i + k] = v;
+        pc += 5;
+        NEXT();
+    }
+    CASE(table_copy)
+    {
+        vm_table *dt = inst->tables[pc[4]];
+        const vm_table *st = inst->tables[pc[5]];
+        uint32_t d = RD_u32(pc[1]), s = RD_u32(pc[2]), n = RD_u32(pc[3]);
+        if (unlikely((uint64_t)d + n > dt->size || (uint64_t)s + n > st->size))
+            TRAP(VM_TRAP_TABLE_OUT_OF_BOUNDS);
+        if (n)
+            memmove(dt->elems + d, st->elems + s, (size_t)n * sizeof *dt->elems);
+        pc += 6;
+        NEXT();
+    }
+    CASE(table_init)
+    {
+        vm_table *tab = inst->tables[pc[4]];
+        const vm_elem_segment *seg = &inst->elems[pc[5]];
+        uint32_t d = RD_u32(pc[1]), s = RD_u32(pc[2]), n = RD_u32(pc[3]);
+        if (unlikely((uint64_t)d + n > tab->size || (uint64_t)s + n > seg->len))
+            TRAP(VM_TRAP_TABLE_OUT_OF_BOUNDS);
+        if (n)
+            memcpy(tab->elems + d, seg->refs + s, (size_t)n * sizeof *tab->elems);
+        pc += 6;
+        NEXT();
+    }
+    CASE(elem_drop)
+    {
+        inst->elems[pc[1]].len = 0;
+        pc += 2;
+        NEXT();
+    }
+
+    /* ---- memory ---- */
+    CASE(memory_size)
+    {
+        fp[pc[1]] = inst->memories[0]->pages;
+        pc += 2;
+        NEXT();
+    }
+    CASE(memory_grow)
+    {
+        int64_t old = vm_memory_grow(inst->memories[0], RD_u32(pc[2]));
+        WR_u32(pc[1], (uint32_t)old);
+        REFRESH_MEMORY();
+        pc += 3;
+        NEXT();
+    }
+    CASE(memory_fill)
+    {
+        uint32_t d = RD_u32(pc[1]), n = RD_u32(pc[3]);
+        if (unlikely((uint64_t)d + n > mem_size))
+            TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);
+        if (n)
+            memset(mem + d, (int)(uint8_t)RD_u32(pc[2]), n);
+        pc += 4;
+        NEXT();
+    }
+    CASE(memory_copy)
+    {
+        uint32_t d = RD_u32(pc[1]), s = RD_u32(pc[2]), n = RD_u32(pc[3]);
+        if (unlikely((uint64_t)d + n > mem_size || (uint64_t)s + n > mem_size))
+            TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);
+        if (n)
+            memmove(mem + d, mem + s, n);
+        pc += 4;
+        NEXT();
+    }
+    CASE(memory_init)
+    {
+        const vm_data_segment *seg = &inst->datas[pc[4]];
+        uint32_t d = RD_u32(pc[1]), s = RD_u32(pc[2]), n = RD_u32(pc[3]);
+        if (unlikely((uint64_t)d + n > mem_size || (uint64_t)s + n > seg->len))
+            TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);
+        if (n)
+            memcpy(mem + d, seg->bytes + s, n);
+        pc += 5;
+        NEXT();
+    }
+    CASE(data_drop)
+    {
+        inst->datas[pc[1]].len = 0;
+        pc += 2;
+        NEXT();
+    }
+
+    /* ---- trapping integer arithmetic ---- */
+    CASE(i32_div_s)
+    {
+        int32_t a = (int32_t)RD_u32(pc[2]), b = (int32_t)RD_u32(pc[3]);
+        if (unlikely(b == 0))
+            TRAP(VM_TRAP_INT_DIVIDE_BY_ZERO);
+        if (unlikely(a == INT32_MIN && b == -1))
+            TRAP(VM_TRAP_INT_OVERFLOW);
+        WR_u32(pc[1], a / b);
+        pc += 4;
+        NEXT();
+    }
+    CASE(i32_div_u)
+    {
+        uint32_t a = RD_u32(pc[2]), b = RD_u32(pc[3]);
+        if (unlikely(b == 0))
+            TRAP(VM_TRAP_INT_DIVIDE_BY_ZERO);
+        WR_u32(pc[1], a / b);
+        pc += 4;
+        NEXT();
+    }
+    CASE(i32_rem_s)
+    {
+        int32_t a = (int32_t)RD_u32(pc[2]), b = (int32_t)RD_u32(pc[3]);
+        if (unlikely(b == 0))
+            TRAP(VM_TRAP_INT_DIVIDE_BY_ZERO);
+        WR_u32(pc[1], b == -1 ? 0 : a % b);
+        pc += 4;
+        NEXT();
+    }
+    CASE(i32_rem_u)
+    {
+        uint32_t a = RD_u32(pc[2]), b = RD_u32(pc[3]);
+        if (unlikely(b == 0))
+            TRAP(VM_TRAP_INT_DIVIDE_BY_ZERO);
+        WR_u32(pc[1], a % b);
+        pc += 4;
+        NEXT();
+    }
+    CASE(i64_div_s)
+    {
+        int64_t a = (int64_t)RD_u64(pc[2]), b = (int64_t)RD_u64(pc[3]);
+        if (unlikely(b == 0))
+            TRAP(VM_TRAP_INT_DIVIDE_BY_ZERO);
+        if (unlikely(a == INT64_MIN && b == -1))
+            TRAP(VM_TRAP_INT_OVERFLOW);
+        WR_u64(pc[1], a / b);
+        pc += 4;
+        NEXT();
+    }
+    CASE(i64_div_u)
+    {
+        uint64_t a = RD_u64(pc[2]), b = RD_u64(pc[3]);
+        if (unlikely(b == 0))
+            TRAP(VM_TRAP_INT_DIVIDE_BY_ZERO);
+        WR_u64(pc[1], a / b);
+        pc += 4;
+        NEXT();
+    }
+    CASE(i64_rem_s)
+    {
+        int64_t a = (int64_t)RD_u64(pc[2]), b = (int64_t)RD_u64(pc[3]);
+        if (unlikely(b == 0))
+            TRAP(VM_TRAP_INT_DIVIDE_BY_ZERO);
+        WR_u64(pc[1], b == -1 ? 0 : a % b);
+        pc += 4;
+        NEXT();
+    }
+    CASE(i64_rem_u)
+    {
+        uint64_t a = RD_u64(pc[2]), b = RD_u64(pc[3]);
+        if (unlikely(b == 0))
+            TRAP(VM_TRAP_INT_DIVIDE_BY_ZERO);
+        WR_u64(pc[1], a % b);
+        pc += 4;
+        NEXT();
+    }
+
+    /* ---- trapping conversions ---- */
+#define TRUNC_CASE(id, in, ctype)                                                              \
+    CASE(id)                                                                                   \
+    {                                                                                          \
+        ctype v;                                                                               \
+        int rc = num_##id(RD_##in(pc[2]), &v);                                                 \
+        if (unlikely(rc))                                                                      \
+            TRAP(rc);                                                                          \
+        fp[pc[1]] = (sizeof(ctype) == 4) ? (uint64_t)(uint32_t)v : (uint64_t)v;                \
+        pc += 3;                                                                               \
+        NEXT();                                                                                \
+    }
+    TRUNC_CASE(i32_trunc_f32_s, f32, int32_t)
+    TRUNC_CASE(i32_trunc_f32_u, f32, uint32_t)
+    TRUNC_CASE(i32_trunc_f64_s, f64, int32_t)
+    TRUNC_CASE(i32_trunc_f64_u, f64, uint32_t)
+    TRUNC_CASE(i64_trunc_f32_s, f32, int64_t)
+    TRUNC_CASE(i64_trunc_f32_u, f32, uint64_t)
+    TRUNC_CASE(i64_trunc_f64_s, f64, int64_t)
+    TRUNC_CASE(i64_trunc_f64_u, f64, uint64_t)
+#undef TRUNC_CASE
+
+    DISPATCH_END()
+
+do_call:
+    /* callee, callee_fp (its arguments) and return_pc are set; pc is the call instruction. */
+    if (!callee->code) {
+        vm_slot *saved_top = ex->top;
+        uint32_t np = callee->type->nparams, nr = callee->type->nresults;
+        ex->top = callee_fp + (np > nr ? np : nr);
+        vm_caller caller = {ex, inst, user};
+        int rc = callee->host(&caller, callee_fp, callee_fp, callee->host_env);
+        ex->top = saved_top;
+        if (unlikely(rc))
+            TRAP(rc);
+        REFRESH_MEMORY();
+        pc = return_pc;
+        NEXT();
+    }
+    {
+        const vm_code *c = callee->code;
+        if (unlikely(ex->depth >= ex->max_depth ||
+                     (size_t)(ex->stack_end - callee_fp) < c->frame_slots))
+            TRAP(VM_TRAP_STACK_OVERFLOW);
+        ex->frames[ex->depth++] = (vm_frame){return_pc, fp, func};
+        fp = callee_fp;
+        func = callee;
+        inst = callee->instance;
+        if (c->nlocals > c->nparams)
+            memset(fp + c->nparams, 0, (size_t)(c->nlocals - c->nparams) * sizeof *fp);
+        pc = c->words;
+        REFRESH_MEMORY();
+        NEXT();
+    }
+
+trapped:
+    trap->code = trap_code;
+    trap->func = func;
+    trap->offset = vm_code_wasm_offset(func->code, (uint32_t)(pc - func->code->words));
+    ex->depth = base_depth;
+    return trap_code;
+}

@@ -1,0 +1,1236 @@
+/* Translation of one validated Wasm function body into register-style internal code.
+ *
+ * Frame layout: fp[0 .. nlocals) are the parameters and locals; the Wasm operand stack
+ * entry at height h lives in fp[nlocals + h] (its "natural slot"). Branch targets and stack
+ * heights are therefore fixed at translation time.
+ *
+ * The translator tracks where each operand-stack value currently is:
+ *   VAL_SLOT   in its natural slot (computed by an emitted instruction),
+ *   VAL_LOCAL  still in local x (a local.get that emitted no code),
+ *   VAL_CONST  a constant not yet written anywhere.
+ * Deferred values are materialised into their natural slots when they must be: when local x
+ * is about to be written while a VAL_LOCAL x is pending, at the entry of every block (so that
+ * all paths through a block agree on where the values below it live), before calls, and when
+ * an operator cannot take them as operands. Instructions then address locals directly, so
+ * local.get / local.set mostly disappear into operands: local.set retargets the destination
+ * of the instruction that produced the value.
+ *
+ * Invariant: at every label (block end, loop head, else), every value below the label's
+ * height is VAL_SLOT or VAL_CONST, and the label's values are in their natural slots.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../loader/opcodes.h"
+#include "../loader/reader.h"
+#include "code.h"
+
+enum { VAL_SLOT, VAL_LOCAL, VAL_CONST };
+
+#define NO_POS UINT32_MAX
+
+typedef struct {
+    uint8_t type;       /* wasm_valtype */
+    uint8_t kind;       /* VAL_* */
+    uint32_t local;     /* VAL_LOCAL: the local index */
+    uint64_t bits;      /* VAL_CONST: the value */
+} tr_val;
+
+typedef struct {
+    uint16_t op;            /* WASM_OP_block / loop / if / else, or WASM_OP_end for the body */
+    bool unreachable;       /* the rest of this frame's code is dead */
+    uint32_t height;        /* operand height at entry, below the parameters */
+    uint32_t nparams, nresults;
+    const uint8_t *params, *results;
+    uint32_t loop_pos;      /* loop: code position of the head */
+    uint32_t fixups;        /* chain of offset words to patch with the end position */
+    uint32_t else_fixup;    /* if: the offset word of the branch to the else arm */
+} tr_frame;
+
+typedef struct {
+    const wasm_module *m;
+    uint32_t func_index;
+    const wasm_functype *type;
+    uint32_t nlocals;
+    uint8_t *local_types;
+    wasm_reader r;
+    size_t op_offset;       /* file offset of the instruction being translated */
+
+    uint32_t *code;
+    uint32_t ncode, capcode;
+    vm_srcmap_entry *map;
+    uint32_t nmap, capmap;
+
+    tr_val *vals;
+    uint32_t nvals, capvals;
+    uint32_t max_height;
+    uint32_t *pending;      /* per local: VAL_LOCAL entries of it on the stack */
+
+    tr_frame *frames;
+    uint32_t nframes, capframes;
+    uint32_t dead_depth;    /* nesting depth of blocks inside dead code */
+
+    /* The last emitted instruction, when it wrote a single value to a slot that may be
+     * retargeted (local.set) or fused into a following branch; NO_POS otherwise. */
+    uint32_t last_pos;
+    uint32_t last_dst_word;
+
+    bool oom;
+} tr_state;
+
+/* ---- growable buffers ---- */
+
+static bool grow(void **p, uint32_t *cap, uint32_t need, size_t elem)
+{
+    if (need <= *cap)
+        return true;
+    uint32_t ncap = *cap ? *cap : 16;
+    while (ncap < need)
+        ncap *= 2;
+    void *q = realloc(*p, (size_t)ncap * elem);
+    if (!q)
+        return false;
+    *p = q;
+    *cap = ncap;
+    return true;
+}
+
+/* ---- emission ---- */
+
+static void emit_word(tr_state *t, uint32_t w)
+{
+    if (!grow((void **)&t->code, &t->capcode, t->ncode + 1, sizeof *t->code)) {
+        t->oom = true;
+        return;
+    }
+    t->code[t->ncode++] = w;
+}
+
+/* Starts an instruction: records its source position and forgets the previous producer. */
+static uint32_t emit_op(tr_state *t, vm_opcode op)
+{
+    uint32_t pos = t->ncode;
+    if (grow((void **)&t->map, &t->capmap, t->nmap + 1, sizeof *t->map))
+        t->map[t->nmap++] = (vm_srcmap_entry){pos, (uint32_t)t->op_offset};
+    else
+        t->oom = true;
+    emit_word(t, op);
+    t->last_pos = NO_POS;
+    return pos;
+}
+
+/* Removes the last instruction (which started at pos), for fusion. */
+static void unemit(tr_state *t, uint32_t pos)
+{
+    t->ncode = pos;
+    if (t->nmap && t->map[t->nmap - 1].pos == pos)
+        t->nmap--;
+    t->last_pos = NO_POS;
+}
+
+/* Marks the instruction at pos, whose destination operand is the word just emitted, as a
+ * producer that later code may retarget or fuse. */
+static void mark_producer(tr_state *t, uint32_t pos)
+{
+    t->last_pos = pos;
+    t->last_dst_word = t->ncode - 1;
+}
+
+/* A position other code may jump to: nothing before it may be rewritten. */
+static void place_label(tr_state *t) { t->last_pos = NO_POS; }
+
+/* Writes the branch offset word at `word` so that it reaches `target`. Offsets are relative
+ * to the offset word itself. */
+static void patch(tr_state *t, uint32_t word, uint32_t target)
+{
+    t->code[word] = (uint32_t)((int32_t)target - (int32_t)word);
+}
+
+/* Emits an offset word that branches to frame f's label. */
+static void emit_target(tr_state *t, tr_frame *f)
+{
+    if (f->op == WASM_OP_loop) {
+        uint32_t word = t->ncode;
+        emit_word(t, 0);
+        if (!t->oom)
+            patch(t, word, f->loop_pos);
+    } else {
+        /* forward: chain through the not-yet-patched words */
+        uint32_t word = t->ncode;
+        emit_word(t, f->fixups);
+        f->fixups = word;
+    }
+}
+
+static void resolve_fixups(tr_state *t, uint32_t chain, uint32_t target)
+{
+    while (chain != NO_POS && !t->oom) {
+        uint32_t next = t->code[chain];
+        patch(t, chain, target);
+        chain = next;
+    }
+}
+
+/* ---- operand stack ---- */
+
+static uint32_t natural_slot(const tr_state *t, uint32_t height) { return t->nlocals + height; }
+
+static void push_val(tr_state *t, tr_val v)
+{
+    if (!grow((void **)&t->vals, &t->capvals, t->nvals + 1, sizeof *t->vals)) {
+        t->oom = true;
+        return;
+    }
+    if (v.kind == VAL_LOCAL)
+        t->pending[v.local]++;
+    t->vals[t->nvals++] = v;
+    if (t->nvals > t->max_height)
+        t->max_height = t->nvals;
+}
+
+static void push_slot(tr_state *t, uint8_t type) { push_val(t, (tr_val){type, VAL_SLOT, 0, 0}); }
+
+static tr_val pop_val(tr_state *t)
+{
+    tr_val v = t->vals[--t->nvals];
+    if (v.kind == VAL_LOCAL)
+        t->pending[v.local]--;
+    return v;
+}
+
+static void truncate_vals(tr_state *t, uint32_t height)
+{
+    while (t->nvals > height)
+        pop_val(t);
+}
+
+static void emit_const(tr_state *t, uint32_t dst, uint64_t bits)
+{
+    if (bits <= UINT32_MAX) {
+        emit_op(t, VM_OP_const32);
+        emit_word(t, dst);
+        emit_word(t, (uint32_t)bits);
+    } else {
+        emit_op(t, VM_OP_const64);
+        emit_word(t, dst);
+        emit_word(t, (uint32_t)bits);
+        emit_word(t, (uint32_t)(bits >> 32));
+    }
+}
+
+static void emit_copy(tr_state *t, uint32_t dst, uint32_t src)
+{
+    if (dst == src)
+        return;
+    uint32_t pos = emit_op(t, VM_OP_copy);
+    emit_word(t, dst);
+    mark_producer(t, pos);
+    emit_word(t, src);
+}
+
+/* Moves stack entry i into its natural slot. */
+static void materialize(tr_state *t, uint32_t i)
+{
+    tr_val *v = &t->vals[i];
+    if (v->kind == VAL_LOCAL) {
+        t->pending[v->local]--;
+        emit_copy(t, natural_slot(t, i), v->local);
+    } else if (v->kind == VAL_CONST) {
+        emit_const(t, natural_slot(t, i), v->bits);
+    }
+    v->kind = VAL_SLOT;
+}
+
+/* The slot holding stack entry i, materialising constants. */
+static uint32_t operand_slot(tr_state *t, uint32_t i)
+{
+    tr_val *v = &t->vals[i];
+    if (v->kind == VAL_LOCAL)
+        return v->local;
+    if (v->kind == VAL_CONST)
+        materialize(t, i);
+    return natural_slot(t, i);
+}
+
+/* Pops the top entry and returns its slot. */
+static uint32_t pop_slot(tr_state *t)
+{
+    uint32_t s = operand_slot(t, t->nvals - 1);
+    pop_val(t);
+    return s;
+}
+
+/* Before local x is written: pending reads of it must take their copies now. */
+static void flush_local(tr_state *t, uint32_t x, uint32_t below)
+{
+    for (uint32_t i = 0; t->pending[x] && i < below; i++)
+        if (t->vals[i].kind == VAL_LOCAL && t->vals[i].local == x)
+            materialize(t, i);
+}
+
+/* At block entry: every deferred local read is materialised; constants may stay deferred
+ * below the block's parameters since they cannot change. */
+static void settle_stack(tr_state *t, uint32_t params_from)
+{
+    for (uint32_t i = 0; i < t->nvals; i++)
+        if (t->vals[i].kind == VAL_LOCAL || (i >= params_from && t->vals[i].kind != VAL_SLOT))
+            materialize(t, i);
+}
+
+/* ---- branches ---- */
+
+static uint32_t label_arity(const tr_frame *f)
+{
+    return f->op == WASM_OP_loop ? f->nparams : f->nresults;
+}
+
+/* Whether branching to f needs value moves first. */
+static bool branch_needs_moves(const tr_state *t, const tr_frame *f)
+{
+    if (f->op == WASM_OP_end)
+        return true; /* function label: a return sequence */
+    uint32_t n = label_arity(f);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t k = t->nvals - n + i;
+        if (t->vals[k].kind != VAL_SLOT || k != f->height + i)
+            return true;
+    }
+    return false;
+}
+
+/* Copies the top `arity` values into frame f's label slots (ascending order is safe: each
+ * source sits at or above its destination). */
+static void move_to_label(tr_state *t, tr_frame *f)
+{
+    uint32_t n = label_arity(f);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t k = t->nvals - n + i;
+        uint32_t dst = natural_slot(t, f->height + i);
+        tr_val *v = &t->vals[k];
+        if (v->kind == VAL_CONST)
+            emit_const(t, dst, v->bits);
+        else
+            emit_copy(t, dst, v->kind == VAL_LOCAL ? v->local : natural_slot(t, k));
+    }
+}
+
+/* Returns from the function with the top nresults values. Emits code only: the operand
+ * stack is left as it is, since this also serves branches taken on one path only. */
+static void emit_return(tr_state *t)
+{
+    uint32_t n = t->type->nresults;
+    uint32_t first = t->nvals - n;
+    if (n == 1 && t->vals[first].kind != VAL_CONST) {
+        const tr_val *v = &t->vals[first];
+        emit_op(t, VM_OP_ret1);
+        emit_word(t, v->kind == VAL_LOCAL ? v->local : natural_slot(t, first));
+        return;
+    }
+    /* Result i goes to fp[i], in ascending order. Stack sources sit at or above their
+     * destination, so they are safe; a source in local l < n other than i would be
+     * overwritten by result l first, so it is copied to its natural slot beforehand. */
+    for (uint32_t i = 0; i < n; i++) {
+        const tr_val *v = &t->vals[first + i];
+        if (v->kind == VAL_LOCAL && v->local < n && v->local != i)
+            emit_copy(t, natural_slot(t, first + i), v->local);
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        const tr_val *v = &t->vals[first + i];
+        if (v->kind == VAL_CONST)
+            emit_const(t, i, v->bits);
+        else if (v->kind == VAL_LOCAL && !(v->local < n && v->local != i))
+            emit_copy(t, i, v->local);
+        else
+            emit_copy(t, i, natural_slot(t, first + i));
+    }
+    emit_op(t, VM_OP_ret);
+}
+
+/* Unconditional branch to frame f (values on top of the stack). */
+static void emit_branch(tr_state *t, tr_frame *f)
+{
+    if (f->op == WASM_OP_end) {
+        emit_return(t);
+        return;
+    }
+    move_to_label(t, f);
+    emit_op(t, VM_OP_br);
+    emit_target(t, f);
+}
+
+static void set_unreachable(tr_state *t)
+{
+    tr_frame *f = &t->frames[t->nframes - 1];
+    truncate_vals(t, f->height);
+    f->unreachable = true;
+}
+
+/* ---- conditions and fusion ---- */
+
+/* A branch condition: either a plain slot tested for (non-)zero, or a fused comparison. */
+typedef struct {
+    vm_opcode branch_op;    /* br_if/br_ifz/br_if64z/br_if64nz, or a br_<cmp>[_imm] */
+    uint32_t a, b;          /* operand words (b unused for single-operand branches) */
+    bool has_b;
+} tr_cond;
+
+static vm_opcode negate_branch(vm_opcode op)
+{
+    switch (op) {
+    case VM_OP_br_if: return VM_OP_br_ifz;
+    case VM_OP_br_ifz: return VM_OP_br_if;
+    case VM_OP_br_if64z: return VM_OP_br_if64nz;
+    case VM_OP_br_if64nz: return VM_OP_br_if64z;
+#define VM_CMP(id, in, expr, negated)                                                          \
+    case VM_OP_br_##id: return VM_OP_br_##negated;                                             \
+    case VM_OP_br_##id##_imm: return VM_OP_br_##negated##_imm;
+#include "vmops.def"
+    default: return op;
+    }
+}
+
+/* The fused branch form of a comparison instruction, or 0 when op is not one. */
+static vm_opcode fused_branch(vm_opcode op)
+{
+    switch (op) {
+#define VM_CMP(id, in, expr, negated)                                                          \
+    case VM_OP_##id: return VM_OP_br_##id;                                                     \
+    case VM_OP_##id##_imm: return VM_OP_br_##id##_imm;
+#include "vmops.def"
+    default: return (vm_opcode)0;
+    }
+}
+
+/* Pops an i32 condition, fusing it with the comparison that just produced it. The
+ * returned condition branches when the Wasm condition is true. */
+static tr_cond pop_cond(tr_state *t)
+{
+    tr_cond c = {VM_OP_br_if, 0, 0, false};
+    uint32_t top = t->nvals - 1;
+    if (t->vals[top].kind == VAL_SLOT && t->last_pos != NO_POS &&
+        t->code[t->last_dst_word] == natural_slot(t, top)) {
+        uint32_t pos = t->last_pos;
+        vm_opcode op = (vm_opcode)t->code[pos];
+        vm_opcode fused = fused_branch(op);
+        if (fused) {
+            c = (tr_cond){fused, t->code[pos + 2], t->code[pos + 3], true};
+            unemit(t, pos);
+            pop_val(t);
+            return c;
+        }
+        if (op == VM_OP_i32_eqz || op == VM_OP_i64_eqz) {
+            c = (tr_cond){op == VM_OP_i32_eqz ? VM_OP_br_ifz : VM_OP_br_if64z, t->code[pos + 2],
+                          0, false};
+            unemit(t, pos);
+            pop_val(t);
+            return c;
+        }
+    }
+    c.a = pop_slot(t);
+    return c;
+}
+
+/* Emits a conditional branch on c (negated when `negate`) and returns its offset word
+ * (not yet pointing anywhere). */
+static uint32_t emit_cond_branch(tr_state *t, tr_cond c, bool negate)
+{
+    emit_op(t, negate ? negate_branch(c.branch_op) : c.branch_op);
+    emit_word(t, c.a);
+    if (c.has_b)
+        emit_word(t, c.b);
+    uint32_t word = t->ncode;
+    emit_word(t, NO_POS);
+    return word;
+}
+
+/* ---- block types ---- */
+
+static const uint8_t single_types[] = {WASM_I32, WASM_I64, WASM_F32, WASM_F64, WASM_V128,
+                                       WASM_FUNCREF, WASM_EXTERNREF};
+
+static void read_blocktype(tr_state *t, tr_frame *f)
+{
+    int64_t bt = 0;
+    reader_sleb(&t->r, 33, &bt);
+    f->nparams = f->nresults = 0;
+    f->params = f->results = NULL;
+    if (bt >= 0) {
+        const wasm_functype *ft = &t->m->types[bt];
+        f->nparams = ft->nparams;
+        f->params = wasm_functype_params(ft);
+        f->nresults = ft->nresults;
+        f->results = wasm_functype_results(ft);
+    } else if (bt != -64) {
+        uint8_t vt = (uint8_t)(bt & 0x7F);
+        for (size_t i = 0; i < sizeof single_types; i++)
+            if (single_types[i] == vt)
+                f->results = &single_types[i];
+        f->nresults = 1;
+    }
+}
+
+static tr_frame *push_frame(tr_state *t, uint16_t op)
+{
+    if (!grow((void **)&t->frames, &t->capframes, t->nframes + 1, sizeof *t->frames)) {
+        t->oom = true;
+        return NULL;
+    }
+    tr_frame *f = &t->frames[t->nframes++];
+    memset(f, 0, sizeof *f);
+    f->op = op;
+    f->fixups = NO_POS;
+    f->else_fixup = NO_POS;
+    return f;
+}
+
+static void push_types(tr_state *t, uint32_t n, const uint8_t *types)
+{
+    for (uint32_t i = 0; i < n; i++)
+        push_slot(t, types[i]);
+}
+
+/* ---- skipping dead code ---- */
+
+static void skip_immediates(tr_state *t, uint32_t op)
+{
+    wasm_reader *r = &t->r;
+    uint32_t u = 0;
+    uint64_t u64;
+    int64_t s;
+    const uint8_t *p;
+    switch (wasm_op_table[op].imm) {
+    case IMM_NONE: break;
+    case IMM_BLOCKTYPE: reader_sleb(r, 33, &s); break;
+    case IMM_BR_TABLE:
+        reader_u32(r, &u);
+        for (uint32_t i = 0; i <= u && !r->error; i++)
+            reader_uleb(r, 32, &u64);
+        break;
+    case IMM_SELECT_T:
+        reader_u32(r, &u);
+        reader_bytes(r, u, &p);
+        break;
+    case IMM_CALL_INDIRECT:
+    case IMM_MEMARG:
+    case IMM_DATA_MEMORY:
+    case IMM_MEMORY_MEMORY:
+    case IMM_ELEM_TABLE:
+    case IMM_TABLE_TABLE:
+        reader_u32(r, &u);
+        reader_u32(r, &u);
+        break;
+    case IMM_I64: reader_sleb(r, 64, &s); break;
+    case IMM_I32: reader_sleb(r, 32, &s); break;
+    case IMM_F32: reader_bytes(r, 4, &p); break;
+    case IMM_F64: reader_bytes(r, 8, &p); break;
+    case IMM_REFTYPE: reader_bytes(r, 1, &p); break;
+    default: reader_u32(r, &u); break;
+    }
+}
+
+/* ---- the main loop ---- */
+
+static vm_opcode vm_op_for_wasm(uint32_t op, bool imm)
+{
+    switch (op) {
+#define VM_BIN(id, in, out, expr) case WASM_OP_##id: return imm ? 0 : VM_OP_##id;
+#define VM_BINI(id, in, out, expr) case WASM_OP_##id: return imm ? VM_OP_##id##_imm : VM_OP_##id;
+#define VM_CMP(id, in, expr, negated) VM_BINI(id, in, u32, expr)
+#define VM_UN(id, in, out, expr) case WASM_OP_##id: return imm ? 0 : VM_OP_##id;
+#define VM_LOAD(id, out, ctype) case WASM_OP_##id: return VM_OP_##id;
+#define VM_STORE(id, in, ctype) case WASM_OP_##id: return VM_OP_##id;
+#include "vmops.def"
+    case WASM_OP_i32_div_s: return imm ? 0 : VM_OP_i32_div_s;
+    case WASM_OP_i32_div_u: return imm ? 0 : VM_OP_i32_div_u;
+    case WASM_OP_i32_rem_s: return imm ? 0 : VM_OP_i32_rem_s;
+    case WASM_OP_i32_rem_u: return imm ? 0 : VM_OP_i32_rem_u;
+    case WASM_OP_i64_div_s: return imm ? 0 : VM_OP_i64_div_s;
+    case WASM_OP_i64_div_u: return imm ? 0 : VM_OP_i64_div_u;
+    case WASM_OP_i64_rem_s: return imm ? 0 : VM_OP_i64_rem_s;
+    case WASM_OP_i64_rem_u: return imm ? 0 : VM_OP_i64_rem_u;
+    case WASM_OP_i32_trunc_f32_s: return imm ? 0 : VM_OP_i32_trunc_f32_s;
+    case WASM_OP_i32_trunc_f32_u: return imm ? 0 : VM_OP_i32_trunc_f32_u;
+    case WASM_OP_i32_trunc_f64_s: return imm ? 0 : VM_OP_i32_trunc_f64_s;
+    case WASM_OP_i32_trunc_f64_u: return imm ? 0 : VM_OP_i32_trunc_f64_u;
+    case WASM_OP_i64_trunc_f32_s: return imm ? 0 : VM_OP_i64_trunc_f32_s;
+    case WASM_OP_i64_trunc_f32_u: return imm ? 0 : VM_OP_i64_trunc_f32_u;
+    case WASM_OP_i64_trunc_f64_s: return imm ? 0 : VM_OP_i64_trunc_f64_s;
+    case WASM_OP_i64_trunc_f64_u: return imm ? 0 : VM_OP_i64_trunc_f64_u;
+    default: return 0;
+    }
+}
+
+static bool is_commutative(uint32_t op)
+{
+    switch (op) {
+    case WASM_OP_i32_add: case WASM_OP_i32_mul: case WASM_OP_i32_and: case WASM_OP_i32_or:
+    case WASM_OP_i32_xor: case WASM_OP_i32_eq: case WASM_OP_i32_ne:
+    case WASM_OP_i64_add: case WASM_OP_i64_mul: case WASM_OP_i64_and: case WASM_OP_i64_or:
+    case WASM_OP_i64_xor: case WASM_OP_i64_eq: case WASM_OP_i64_ne:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static uint8_t sig_type(uint8_t tok)
+{
+    switch (tok) {
+    case WASM_SIG_I32: return WASM_I32;
+    case WASM_SIG_I64: return WASM_I64;
+    case WASM_SIG_F32: return WASM_F32;
+    default: return WASM_F64;
+    }
+}
+
+/* Operators with a fixed [p0 p1] -> [r] signature: numeric operators, loads and stores. */
+static void translate_simple(tr_state *t, uint32_t op, const wasm_op_info *info)
+{
+    uint32_t offset = 0;
+    if (info->imm == IMM_MEMARG) {
+        uint32_t align;
+        reader_u32(&t->r, &align);
+        reader_u32(&t->r, &offset);
+    }
+    if (info->imm == IMM_MEMORY) { /* memory.size / memory.grow */
+        uint32_t mem;
+        reader_u32(&t->r, &mem);
+        if (op == WASM_OP_memory_size) {
+            uint32_t pos = emit_op(t, VM_OP_memory_size);
+            emit_word(t, natural_slot(t, t->nvals));
+            push_slot(t, WASM_I32);
+            mark_producer(t, pos);
+        } else {
+            uint32_t delta = pop_slot(t);
+            uint32_t pos = emit_op(t, VM_OP_memory_grow);
+            emit_word(t, natural_slot(t, t->nvals));
+            push_slot(t, WASM_I32);
+            mark_producer(t, pos);
+            emit_word(t, delta);
+        }
+        return;
+    }
+    if (info->p1 != WASM_SIG_NONE && info->result == WASM_SIG_NONE) { /* store */
+        uint32_t value = pop_slot(t);
+        uint32_t addr = pop_slot(t);
+        emit_op(t, vm_op_for_wasm(op, false));
+        emit_word(t, addr);
+        emit_word(t, value);
+        emit_word(t, offset);
+        return;
+    }
+    if (info->p1 != WASM_SIG_NONE) { /* binary */
+        uint32_t nb = t->nvals - 1, na = t->nvals - 2;
+        if (t->vals[na].kind == VAL_CONST && t->vals[nb].kind != VAL_CONST && is_commutative(op)) {
+            tr_val tmp = t->vals[na];
+            t->vals[na] = t->vals[nb];
+            t->vals[nb] = tmp;
+        }
+        tr_val *b = &t->vals[nb];
+        vm_opcode imm_op = vm_op_for_wasm(op, true);
+        bool fits = b->kind == VAL_CONST &&
+                    (b->type == WASM_I32 || (int64_t)b->bits == (int64_t)(int32_t)b->bits);
+        if (imm_op && fits) {
+            uint32_t imm = (uint32_t)b->bits;
+            pop_val(t);
+            uint32_t a = pop_slot(t);
+            uint32_t pos = emit_op(t, imm_op);
+            emit_word(t, natural_slot(t, t->nvals));
+            mark_producer(t, pos);
+            emit_word(t, a);
+            emit_word(t, imm);
+        } else {
+            uint32_t bs = pop_slot(t);
+            uint32_t as = pop_slot(t);
+            uint32_t pos = emit_op(t, vm_op_for_wasm(op, false));
+            emit_word(t, natural_slot(t, t->nvals));
+            mark_producer(t, pos);
+            emit_word(t, as);
+            emit_word(t, bs);
+        }
+        push_slot(t, sig_type(info->result));
+        return;
+    }
+    /* unary or load */
+    uint32_t a = pop_slot(t);
+    uint32_t pos = emit_op(t, vm_op_for_wasm(op, false));
+    emit_word(t, natural_slot(t, t->nvals));
+    mark_producer(t, pos);
+    emit_word(t, a);
+    if (info->imm == IMM_MEMARG)
+        emit_word(t, offset);
+    push_slot(t, sig_type(info->result));
+}
+
+static void translate_local_set(tr_state *t, uint32_t x, bool tee)
+{
+    uint32_t top = t->nvals - 1;
+    tr_val v = t->vals[top];
+    if (v.kind == VAL_LOCAL && v.local == x) {
+        if (!tee)
+            pop_val(t);
+        return;
+    }
+    flush_local(t, x, top);
+    if (v.kind == VAL_SLOT && t->last_pos != NO_POS &&
+        t->code[t->last_dst_word] == natural_slot(t, top)) {
+        t->code[t->last_dst_word] = x;
+        t->last_pos = NO_POS;
+        pop_val(t);
+        if (tee)
+            push_val(t, (tr_val){v.type, VAL_LOCAL, x, 0});
+        return;
+    }
+    if (v.kind == VAL_CONST)
+        emit_const(t, x, v.bits);
+    else
+        emit_copy(t, x, v.kind == VAL_LOCAL ? v.local : natural_slot(t, top));
+    t->last_pos = NO_POS;
+    if (!tee)
+        pop_val(t);
+}
+
+static void translate_call(tr_state *t, uint32_t func_index, const wasm_functype *ft,
+                           bool indirect, uint32_t table, uint32_t type_index)
+{
+    uint32_t index_slot = 0;
+    if (indirect)
+        index_slot = pop_slot(t);
+    uint32_t first_arg = t->nvals - ft->nparams;
+    for (uint32_t i = first_arg; i < t->nvals; i++)
+        materialize(t, i);
+    uint32_t base = natural_slot(t, first_arg);
+    truncate_vals(t, first_arg);
+    if (indirect) {
+        emit_op(t, VM_OP_call_indirect);
+        emit_word(t, type_index);
+        emit_word(t, table);
+        emit_word(t, index_slot);
+        emit_word(t, base);
+    } else {
+        emit_op(t, VM_OP_call);
+        emit_word(t, func_index);
+        emit_word(t, base);
+    }
+    push_types(t, ft->nresults, wasm_functype_results(ft));
+}
+
+static void translate_block(tr_state *t, uint32_t op)
+{
+    tr_frame tmp;
+    read_blocktype(t, &tmp);
+    tr_cond cond = {0, 0, 0, false};
+    if (op == WASM_OP_if)
+        cond = pop_cond(t);
+    uint32_t height = t->nvals - tmp.nparams;
+    settle_stack(t, height);
+    tr_frame *f = push_frame(t, (uint16_t)op);
+    if (!f)
+        return;
+    f->nparams = tmp.nparams;
+    f->params = tmp.params;
+    f->nresults = tmp.nresults;
+    f->results = tmp.results;
+    f->height = height;
+    if (op == WASM_OP_if)
+        f->else_fixup = emit_cond_branch(t, cond, true);
+    f->loop_pos = t->ncode;
+    place_label(t);
+}
+
+static void translate_else(tr_state *t)
+{
+    tr_frame *f = &t->frames[t->nframes - 1];
+    if (!f->unreachable) {
+        move_to_label(t, f);
+        emit_op(t, VM_OP_br);
+        emit_target(t, f);
+    }
+    if (f->else_fixup != NO_POS && !t->oom)
+        patch(t, f->else_fixup, t->ncode);
+    f->else_fixup = NO_POS;
+    f->op = WASM_OP_else;
+    f->unreachable = false;
+    truncate_vals(t, f->height);
+    push_types(t, f->nparams, f->params);
+    place_label(t);
+}
+
+/* Returns true when the function body's final end was reached. */
+static bool translate_end(tr_state *t)
+{
+    tr_frame *f = &t->frames[t->nframes - 1];
+    if (f->op == WASM_OP_end) {
+        if (!f->unreachable)
+            emit_return(t);
+        t->nframes--;
+        return true;
+    }
+    if (!f->unreachable)
+        move_to_label(t, f);
+    if (!t->oom) {
+        resolve_fixups(t, f->fixups, t->ncode);
+        if (f->else_fixup != NO_POS)
+            patch(t, f->else_fixup, t->ncode);
+    }
+    truncate_vals(t, f->height);
+    uint32_t n = f->nresults;
+    const uint8_t *types = f->results;
+    t->nframes--;
+    push_types(t, n, types);
+    place_label(t);
+    return false;
+}
+
+static void translate_br_if(tr_state *t, uint32_t depth)
+{
+    tr_frame *f = &t->frames[t->nframes - 1 - depth];
+    tr_cond cond = pop_cond(t);
+    if (!branch_needs_moves(t, f)) {
+        emit_op(t, cond.branch_op);
+        emit_word(t, cond.a);
+        if (cond.has_b)
+            emit_word(t, cond.b);
+        emit_target(t, f);
+        return;
+    }
+    uint32_t skip = emit_cond_branch(t, cond, true);
+    emit_branch(t, f);
+    if (!t->oom)
+        patch(t, skip, t->ncode);
+    place_label(t);
+}
+
+static void translate_br_table(tr_state *t)
+{
+    uint32_t n;
+    reader_u32(&t->r, &n);
+    if (t->r.error || n >= reader_left(&t->r))
+        return (void)reader_fail(&t->r, "unexpected end");
+    uint32_t index = pop_slot(t);
+    emit_op(t, VM_OP_br_table);
+    emit_word(t, index);
+    emit_word(t, n);
+    /* Targets that need value moves get a trampoline after the table, patched in below. */
+    uint32_t first = t->ncode;
+    uint32_t *depths = malloc(((size_t)n + 1) * sizeof *depths);
+    bool *needs_tramp = calloc((size_t)n + 1, sizeof *needs_tramp);
+    if (!depths || !needs_tramp) {
+        free(depths);
+        free(needs_tramp);
+        t->oom = true;
+        return;
+    }
+    for (uint32_t i = 0; i <= n; i++) {
+        reader_u32(&t->r, &depths[i]);
+        if (t->r.error)
+            break;
+        tr_frame *f = &t->frames[t->nframes - 1 - depths[i]];
+        needs_tramp[i] = branch_needs_moves(t, f);
+        if (needs_tramp[i])
+            emit_word(t, 0);
+        else
+            emit_target(t, f);
+    }
+    for (uint32_t i = 0; i <= n && !t->oom && !t->r.error; i++) {
+        if (!needs_tramp[i])
+            continue;
+        /* One trampoline per distinct depth: later entries with the same depth share it. */
+        uint32_t tramp = t->ncode;
+        for (uint32_t j = i; j <= n; j++) {
+            if (needs_tramp[j] && depths[j] == depths[i]) {
+                patch(t, first + j, tramp);
+                needs_tramp[j] = false;
+            }
+        }
+        emit_branch(t, &t->frames[t->nframes - 1 - depths[i]]);
+    }
+    free(needs_tramp);
+    free(depths);
+}
+
+static bool translate_body(tr_state *t)
+{
+    wasm_reader *r = &t->r;
+    for (;;) {
+        if (t->oom || r->error)
+            return false;
+        if (reader_eof(r))
+            return false;
+        t->op_offset = reader_offset(r);
+        uint8_t byte = 0;
+        reader_u8(r, &byte);
+        uint32_t op = byte;
+        if (byte == 0xFC) {
+            uint32_t sub = UINT32_MAX;
+            reader_u32(r, &sub);
+            op = WASM_OP_FC_BASE + sub;
+        }
+        const wasm_op_info *info = wasm_op_lookup(op);
+        if (!info)
+            return false;
+
+        tr_frame *cur = &t->frames[t->nframes - 1];
+        if (cur->unreachable) {
+            if (op == WASM_OP_block || op == WASM_OP_loop || op == WASM_OP_if) {
+                skip_immediates(t, op);
+                t->dead_depth++;
+                continue;
+            }
+            if (op == WASM_OP_end && t->dead_depth) {
+                t->dead_depth--;
+                continue;
+            }
+            if (op != WASM_OP_end && !(op == WASM_OP_else && t->dead_depth == 0)) {
+                skip_immediates(t, op);
+                continue;
+            }
+        }
+
+        uint32_t x = 0, y = 0;
+        switch (op) {
+        case WASM_OP_unreachable:
+            emit_op(t, VM_OP_unreachable);
+            set_unreachable(t);
+            break;
+        case WASM_OP_nop:
+            break;
+        case WASM_OP_block:
+        case WASM_OP_loop:
+        case WASM_OP_if:
+            translate_block(t, op);
+            break;
+        case WASM_OP_else:
+            translate_else(t);
+            break;
+        case WASM_OP_end:
+            if (translate_end(t))
+                return true;
+            break;
+        case WASM_OP_br:
+            reader_u32(r, &x);
+            emit_branch(t, &t->frames[t->nframes - 1 - x]);
+            set_unreachable(t);
+            break;
+        case WASM_OP_br_if:
+            reader_u32(r, &x);
+            translate_br_if(t, x);
+            break;
+        case WASM_OP_br_table:
+            translate_br_table(t);
+            set_unreachable(t);
+            break;
+        case WASM_OP_return:
+            emit_return(t);
+            set_unreachable(t);
+            break;
+        case WASM_OP_call:
+            reader_u32(r, &x);
+            translate_call(t, x, &t->m->types[t->m->func_types[x]], false, 0, 0);
+            break;
+        case WASM_OP_call_indirect:
+            reader_u32(r, &x);
+            reader_u32(r, &y);
+            translate_call(t, 0, &t->m->types[x], true, y, x);
+            break;
+        case WASM_OP_drop:
+            pop_val(t);
+            break;
+        case WASM_OP_select:
+        case WASM_OP_select_t: {
+            if (op == WASM_OP_select_t)
+                skip_immediates(t, op);
+            uint32_t c = pop_slot(t);
+            uint32_t b = pop_slot(t);
+            uint8_t type = t->vals[t->nvals - 1].type;
+            uint32_t a = pop_slot(t);
+            uint32_t pos = emit_op(t, VM_OP_select);
+            emit_word(t, natural_slot(t, t->nvals));
+            mark_producer(t, pos);
+            emit_word(t, a);
+            emit_word(t, b);
+            emit_word(t, c);
+            push_slot(t, type);
+            break;
+        }
+        case WASM_OP_local_get:
+            reader_u32(r, &x);
+            push_val(t, (tr_val){t->local_types[x], VAL_LOCAL, x, 0});
+            break;
+        case WASM_OP_local_set:
+        case WASM_OP_local_tee:
+            reader_u32(r, &x);
+            translate_local_set(t, x, op == WASM_OP_local_tee);
+            break;
+        case WASM_OP_global_get: {
+            reader_u32(r, &x);
+            uint32_t pos = emit_op(t, VM_OP_global_get);
+            emit_word(t, natural_slot(t, t->nvals));
+            mark_producer(t, pos);
+            emit_word(t, x);
+            push_slot(t, t->m->global_types[x].valtype);
+            break;
+        }
+        case WASM_OP_global_set: {
+            reader_u32(r, &x);
+            uint32_t s = pop_slot(t);
+            emit_op(t, VM_OP_global_set);
+            emit_word(t, x);
+            emit_word(t, s);
+            break;
+        }
+        case WASM_OP_table_get: {
+            reader_u32(r, &x);
+            uint32_t i = pop_slot(t);
+            uint32_t pos = emit_op(t, VM_OP_table_get);
+            emit_word(t, natural_slot(t, t->nvals));
+            mark_producer(t, pos);
+            emit_word(t, i);
+            emit_word(t, x);
+            push_slot(t, t->m->tables[x].elemtype);
+            break;
+        }
+        case WASM_OP_table_set: {
+            reader_u32(r, &x);
+            uint32_t v = pop_slot(t);
+            uint32_t i = pop_slot(t);
+            emit_op(t, VM_OP_table_set);
+            emit_word(t, i);
+            emit_word(t, v);
+            emit_word(t, x);
+            break;
+        }
+        case WASM_OP_i32_const: {
+            int32_t v = 0;
+            reader_s32(r, &v);
+            push_val(t, (tr_val){WASM_I32, VAL_CONST, 0, (uint32_t)v});
+            break;
+        }
+        case WASM_OP_i64_const: {
+            int64_t v = 0;
+            reader_s64(r, &v);
+            push_val(t, (tr_val){WASM_I64, VAL_CONST, 0, (uint64_t)v});
+            break;
+        }
+        case WASM_OP_f32_const: {
+            uint32_t v = 0;
+            reader_f32(r, &v);
+            push_val(t, (tr_val){WASM_F32, VAL_CONST, 0, v});
+            break;
+        }
+        case WASM_OP_f64_const: {
+            uint64_t v = 0;
+            reader_f64(r, &v);
+            push_val(t, (tr_val){WASM_F64, VAL_CONST, 0, v});
+            break;
+        }
+        case WASM_OP_ref_null: {
+            uint8_t type = 0;
+            reader_u8(r, &type);
+            push_val(t, (tr_val){type, VAL_CONST, 0, 0});
+            break;
+        }
+        case WASM_OP_ref_is_null: {
+            uint32_t a = pop_slot(t);
+            uint32_t pos = emit_op(t, VM_OP_ref_is_null);
+            emit_word(t, natural_slot(t, t->nvals));
+            mark_producer(t, pos);
+            emit_word(t, a);
+            push_slot(t, WASM_I32);
+            break;
+        }
+        case WASM_OP_ref_func: {
+            reader_u32(r, &x);
+            uint32_t pos = emit_op(t, VM_OP_ref_func);
+            emit_word(t, natural_slot(t, t->nvals));
+            mark_producer(t, pos);
+            emit_word(t, x);
+            push_slot(t, WASM_FUNCREF);
+            break;
+        }
+        case WASM_OP_memory_init: {
+            reader_u32(r, &x);
+            reader_u32(r, &y);
+            uint32_t n = pop_slot(t), s = pop_slot(t), d = pop_slot(t);
+            emit_op(t, VM_OP_memory_init);
+            emit_word(t, d);
+            emit_word(t, s);
+            emit_word(t, n);
+            emit_word(t, x);
+            break;
+        }
+        case WASM_OP_data_drop:
+            reader_u32(r, &x);
+            emit_op(t, VM_OP_data_drop);
+            emit_word(t, x);
+            break;
+        case WASM_OP_memory_copy:
+        case WASM_OP_memory_fill: {
+            reader_u32(r, &x);
+            if (op == WASM_OP_memory_copy)
+                reader_u32(r, &y);
+            uint32_t n = pop_slot(t), s = pop_slot(t), d = pop_slot(t);
+            emit_op(t, op == WASM_OP_memory_copy ? VM_OP_memory_copy : VM_OP_memory_fill);
+            emit_word(t, d);
+            emit_word(t, s);
+            emit_word(t, n);
+            break;
+        }
+        case WASM_OP_table_init:
+        case WASM_OP_table_copy: {
+            reader_u32(r, &x);
+            reader_u32(r, &y);
+            uint32_t n = pop_slot(t), s = pop_slot(t), d = pop_slot(t);
+            emit_op(t, op == WASM_OP_table_init ? VM_OP_table_init : VM_OP_table_copy);
+            emit_word(t, d);
+            emit_word(t, s);
+            emit_word(t, n);
+            if (op == WASM_OP_table_init) {
+                emit_word(t, y); /* table */
+                emit_word(t, x); /* segment */
+            } else {
+                emit_word(t, x); /* destination table */
+                emit_word(t, y); /* source table */
+            }
+            break;
+        }
+        case WASM_OP_elem_drop:
+            reader_u32(r, &x);
+            emit_op(t, VM_OP_elem_drop);
+            emit_word(t, x);
+            break;
+        case WASM_OP_table_grow: {
+            reader_u32(r, &x);
+            uint32_t n = pop_slot(t), v = pop_slot(t);
+            uint32_t pos = emit_op(t, VM_OP_table_grow);
+            emit_word(t, natural_slot(t, t->nvals));
+            mark_producer(t, pos);
+            emit_word(t, v);
+            emit_word(t, n);
+            emit_word(t, x);
+            push_slot(t, WASM_I32);
+            break;
+        }
+        case WASM_OP_table_size: {
+            reader_u32(r, &x);
+            uint32_t pos = emit_op(t, VM_OP_table_size);
+            emit_word(t, natural_slot(t, t->nvals));
+            mark_producer(t, pos);
+            emit_word(t, x);
+            push_slot(t, WASM_I32);
+            break;
+        }
+        case WASM_OP_table_fill: {
+            reader_u32(r, &x);
+            uint32_t n = pop_slot(t), v = pop_slot(t), i = pop_slot(t);
+            emit_op(t, VM_OP_table_fill);
+            emit_word(t, i);
+            emit_word(t, v);
+            emit_word(t, n);
+            emit_word(t, x);
+            break;
+        }
+        default:
+            if (info->p0 == WASM_SIG_SPECIAL)
+                return false;
+            translate_simple(t, op, info);
+            break;
+        }
+    }
+}
+
+wasm_status vm_translate(const wasm_module *m, uint32_t func_index, vm_code **out,
+                         wasm_error *err)
+{
+    *out = NULL;
+    const wasm_func *fn = &m->funcs[func_index - m->nfunc_imports];
+    const wasm_functype *type = &m->types[fn->type];
+    tr_state t;
+    memset(&t, 0, sizeof t);
+    t.m = m;
+    t.func_index = func_index;
+    t.type = type;
+    t.nlocals = type->nparams + fn->nlocals;
+    t.last_pos = NO_POS;
+    wasm_status status = WASM_ERR_NOMEM;
+    vm_code *code = NULL;
+
+    t.local_types = malloc((size_t)t.nlocals + 1);
+    t.pending = calloc((size_t)t.nlocals + 1, sizeof *t.pending);
+    if (!t.local_types || !t.pending)
+        goto fail;
+    memcpy(t.local_types, wasm_functype_params(type), type->nparams);
+    memcpy(t.local_types + type->nparams, fn->local_types, fn->nlocals);
+
+    tr_frame *f = push_frame(&t, WASM_OP_end);
+    if (!f)
+        goto fail;
+    f->nresults = type->nresults;
+    f->results = wasm_functype_results(type);
+
+    reader_init(&t.r, m->bytes, fn->code, fn->code + fn->code_len);
+    if (!translate_body(&t)) {
+        if (t.oom)
+            goto fail;
+        status = wasm_error_set(err, WASM_ERR_MALFORMED,
+                                t.r.error ? t.r.error_offset : t.op_offset, func_index,
+                                "cannot translate function: %s",
+                                t.r.error ? t.r.error : "unexpected instruction");
+        goto fail;
+    }
+    if (t.oom)
+        goto fail;
+
+    code = calloc(1, sizeof *code);
+    if (!code)
+        goto fail;
+    code->words = t.code;
+    code->nwords = t.ncode;
+    code->srcmap = t.map;
+    code->nsrcmap = t.nmap;
+    t.code = NULL;
+    t.map = NULL;
+    code->nparams = type->nparams;
+    code->nresults = type->nresults;
+    code->nlocals = t.nlocals;
+    code->func_index = func_index;
+    uint64_t slots = (uint64_t)t.nlocals + t.max_height;
+    if (slots < type->nresults)
+        slots = type->nresults;
+    code->frame_slots = (uint32_t)slots;
+    *out = code;
+    status = WASM_OK;
+fail:
+    if (status == WASM_ERR_NOMEM)
+        wasm_error_set(err, WASM_ERR_NOMEM, fn->code_offset, func_index,
+                       "out of memory while translating function %u", func_index);
+    free(t.code);
+    free(t.map);
+    free(t.vals);
+    free(t.frames);
+    free(t.pending);
+    free(t.local_types);
+    return status;
+}
+
+void vm_code_free(vm_code *code)
+{
+    if (!code)
+        return;
+    free(code->words);
+    free(code->srcmap);
+    free(code);
+}
+
+size_t vm_code_wasm_offset(const vm_code *code, uint32_t pos)
+{
+    uint32_t lo = 0, hi = code->nsrcmap;
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (code->srcmap[mid].pos <= pos)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return code->nsrcmap ? code->srcmap[lo].wasm_offset : 0;
+}
