@@ -1,5 +1,6 @@
 # wvm build. `make` builds build/wvm and build/libwvm.a; `make test` runs the unit and spec
-# tests; `make sanitize` runs the same tests under ASan + UBSan; `make CC=clang` builds with clang.
+# tests; `make sanitize` runs the same tests under ASan + UBSan; `make clang` builds everything
+# with clang into build-clang. `make spec SPEC=i32` runs one spec file (see spec-tests/run.sh).
 
 CC ?= cc
 BUILD ?= build
@@ -15,6 +16,13 @@ endif
 LDFLAGS_ALL = $(EXTRA_LDFLAGS)
 LIBS = -lm
 
+# Test dependencies (scripts/install-deps.sh installs them); pkg-config when available.
+PKG_CONFIG ?= pkg-config
+JANSSON_CFLAGS := $(shell $(PKG_CONFIG) --cflags jansson 2>/dev/null)
+JANSSON_LIBS := $(or $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null),-ljansson)
+CRITERION_CFLAGS := $(shell $(PKG_CONFIG) --cflags criterion 2>/dev/null)
+CRITERION_LIBS := $(or $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null),-lcriterion)
+
 LIB_SRCS := $(wildcard loader/*.c vm/*.c runtime/*.c)
 HOST_LIB_SRCS := $(filter-out host/main.c,$(wildcard host/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
@@ -23,8 +31,13 @@ HARNESS_SRCS := $(wildcard spec-tests/*.c)
 HARNESS_OBJS := $(HARNESS_SRCS:%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(wildcard tests/*.c)
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/%.o)
+# The unit tests drive the harness in-process (tests/test_harness.c): everything but its main.
+HARNESS_LIB_OBJS := $(filter-out $(BUILD)/spec-tests/main.o,$(HARNESS_OBJS))
 
-.PHONY: all clean test unit spec sanitize deps
+$(HARNESS_OBJS): CFLAGS_ALL += $(JANSSON_CFLAGS)
+$(UNIT_OBJS): CFLAGS_ALL += $(JANSSON_CFLAGS) $(CRITERION_CFLAGS)
+
+.PHONY: all clean test unit spec sanitize deps clang everything
 all: $(BUILD)/wvm $(BUILD)/libwvm.a
 
 $(BUILD)/%.o: %.c
@@ -45,10 +58,45 @@ $(BUILD)/wvm: $(BUILD)/host/main.o $(BUILD)/libwvmhost.a $(BUILD)/libwvm.a
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $^ $(LIBS)
 
 $(BUILD)/spectest-run: $(HARNESS_OBJS) $(BUILD)/libwvmhost.a $(BUILD)/libwvm.a
-	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $^ -ljansson $(LIBS)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $^ $(JANSSON_LIBS) $(LIBS)
 
-$(BUILD)/unit-tests: $(UNIT_OBJS) $(BUILD)/libwvmhost.a $(BUILD)/libwvm.a
-	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $^ -lcriterion $(LIBS)
+$(BUILD)/unit-tests: $(UNIT_OBJS) $(HARNESS_LIB_OBJS) $(BUILD)/libwvmhost.a $(BUILD)/libwvm.a
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $^ $(CRITERION_LIBS) $(JANSSON_LIBS) $(LIBS)
+
+# ---- tests ----
+# Every program and library of the build.
+everything: all $(BUILD)/libwvmhost.a $(BUILD)/spectest-run $(BUILD)/unit-tests
+
+# Installs wabt, Criterion, jansson and pkg-config when missing (as root on Debian), else
+# names the packages to install and fails.
+deps:
+	@scripts/install-deps.sh
+
+# UNIT_ARGS: Criterion options, e.g. UNIT_ARGS='--filter harness/*'.
+unit: $(BUILD)/unit-tests
+	$(BUILD)/unit-tests $(UNIT_ARGS)
+
+# SPEC: files to run (default: the whole core suite), e.g. SPEC='i32 br_table';
+# SPEC_ARGS: harness options, e.g. SPEC_ARGS=-v.
+spec: $(BUILD)/spectest-run
+	BUILD=$(BUILD) spec-tests/run.sh $(SPEC_ARGS) $(SPEC)
+
+# Unit tests, then the spec suite (both run even if the first fails).
+test: deps
+	@$(MAKE) --no-print-directory everything
+	@rc=0; \
+	$(MAKE) --no-print-directory unit || rc=1; \
+	$(MAKE) --no-print-directory spec || rc=1; \
+	exit $$rc
+
+SANITIZE_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+sanitize:
+	@$(MAKE) --no-print-directory test BUILD=build-asan OPT=-O1 \
+	    EXTRA_CFLAGS="$(EXTRA_CFLAGS) $(SANITIZE_FLAGS)" \
+	    EXTRA_LDFLAGS="$(EXTRA_LDFLAGS) $(SANITIZE_FLAGS)"
+
+clang:
+	@$(MAKE) --no-print-directory everything CC=clang BUILD=build-clang
 
 clean:
 	rm -rf build build-*

@@ -179,6 +179,9 @@ typedef void (*wvm_finalizer)(void *env);
 WVM_API wvm_store *wvm_caller_store(wvm_caller *caller);
 /* The calling Wasm instance (NULL when the host function is called directly by the host). */
 WVM_API wvm_instance *wvm_caller_instance(wvm_caller *caller);
+/* Sets the message reported with the trap a host callback is about to return (copied; call
+ * it just before returning the trap code). */
+WVM_API void wvm_caller_set_trap_message(wvm_caller *caller, const char *message);
 
 /* Creates a host function in store. The finalizer (may be NULL) runs on env when the store
  * is deleted. */

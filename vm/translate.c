@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../loader/binary.h"
+#include "../loader/blocktype.h"
 #include "../loader/opcodes.h"
 #include "../loader/reader.h"
 #include "code.h"
@@ -445,28 +447,12 @@ static uint32_t emit_cond_branch(tr_state *t, tr_cond c, bool negate)
 
 /* ---- block types ---- */
 
-static const uint8_t single_types[] = {WASM_I32, WASM_I64, WASM_F32, WASM_F64, WASM_V128,
-                                       WASM_FUNCREF, WASM_EXTERNREF};
-
 static void read_blocktype(tr_state *t, tr_frame *f)
 {
-    int64_t bt = 0;
-    reader_sleb(&t->r, 33, &bt);
-    f->nparams = f->nresults = 0;
-    f->params = f->results = NULL;
-    if (bt >= 0) {
-        const wasm_functype *ft = &t->m->types[bt];
-        f->nparams = ft->nparams;
-        f->params = wasm_functype_params(ft);
-        f->nresults = ft->nresults;
-        f->results = wasm_functype_results(ft);
-    } else if (bt != -64) {
-        uint8_t vt = (uint8_t)(bt & 0x7F);
-        for (size_t i = 0; i < sizeof single_types; i++)
-            if (single_types[i] == vt)
-                f->results = &single_types[i];
-        f->nresults = 1;
-    }
+    int64_t bt = LOADER_BLOCKTYPE_EMPTY;
+    loader_read_blocktype(&t->r, &bt);
+    if (!loader_blocktype(t->m, bt, &f->nparams, &f->params, &f->nresults, &f->results))
+        reader_fail(&t->r, "malformed block type");
 }
 
 static tr_frame *push_frame(tr_state *t, uint16_t op)
@@ -487,45 +473,6 @@ static void push_types(tr_state *t, uint32_t n, const uint8_t *types)
 {
     for (uint32_t i = 0; i < n; i++)
         push_slot(t, types[i]);
-}
-
-/* ---- skipping dead code ---- */
-
-static void skip_immediates(tr_state *t, uint32_t op)
-{
-    wasm_reader *r = &t->r;
-    uint32_t u = 0;
-    uint64_t u64;
-    int64_t s;
-    const uint8_t *p;
-    switch (wasm_op_table[op].imm) {
-    case IMM_NONE: break;
-    case IMM_BLOCKTYPE: reader_sleb(r, 33, &s); break;
-    case IMM_BR_TABLE:
-        reader_u32(r, &u);
-        for (uint32_t i = 0; i <= u && !r->error; i++)
-            reader_uleb(r, 32, &u64);
-        break;
-    case IMM_SELECT_T:
-        reader_u32(r, &u);
-        reader_bytes(r, u, &p);
-        break;
-    case IMM_CALL_INDIRECT:
-    case IMM_MEMARG:
-    case IMM_DATA_MEMORY:
-    case IMM_MEMORY_MEMORY:
-    case IMM_ELEM_TABLE:
-    case IMM_TABLE_TABLE:
-        reader_u32(r, &u);
-        reader_u32(r, &u);
-        break;
-    case IMM_I64: reader_sleb(r, 64, &s); break;
-    case IMM_I32: reader_sleb(r, 32, &s); break;
-    case IMM_F32: reader_bytes(r, 4, &p); break;
-    case IMM_F64: reader_bytes(r, 8, &p); break;
-    case IMM_REFTYPE: reader_bytes(r, 1, &p); break;
-    default: reader_u32(r, &u); break;
-    }
 }
 
 /* ---- the main loop ---- */
@@ -872,17 +819,15 @@ static bool translate_body(tr_state *t)
 
         tr_frame *cur = &t->frames[t->nframes - 1];
         if (cur->unreachable) {
-            if (op == WASM_OP_block || op == WASM_OP_loop || op == WASM_OP_if) {
-                skip_immediates(t, op);
-                t->dead_depth++;
-                continue;
-            }
-            if (op == WASM_OP_end && t->dead_depth) {
-                t->dead_depth--;
-                continue;
-            }
-            if (op != WASM_OP_end && !(op == WASM_OP_else && t->dead_depth == 0)) {
-                skip_immediates(t, op);
+            /* Dead code emits nothing; only its block structure is followed. */
+            bool closes_frame = t->dead_depth == 0 && (op == WASM_OP_end || op == WASM_OP_else);
+            if (!closes_frame) {
+                if (op == WASM_OP_block || op == WASM_OP_loop || op == WASM_OP_if)
+                    t->dead_depth++;
+                else if (op == WASM_OP_end)
+                    t->dead_depth--;
+                r->pos = r->base + t->op_offset;
+                loader_skip_instruction(r, &op);
                 continue;
             }
         }
@@ -938,8 +883,13 @@ static bool translate_body(tr_state *t)
             break;
         case WASM_OP_select:
         case WASM_OP_select_t: {
-            if (op == WASM_OP_select_t)
-                skip_immediates(t, op);
+            if (op == WASM_OP_select_t) {
+                uint32_t n = 0;
+                uint8_t type;
+                reader_u32(r, &n);
+                while (n-- && !r->error)
+                    reader_u8(r, &type);
+            }
             uint32_t c = pop_slot(t);
             uint32_t b = pop_slot(t);
             uint8_t type = t->vals[t->nvals - 1].type;

@@ -1,0 +1,518 @@
+/* The runtime-free half of the CLI: command-line and argument-value parsing, value, signature
+ * and error formatting, usage text. See cli.h. */
+#include "cli.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- command line ---- */
+
+#define CLI_CMD_BIT(c) (1u << (c))
+
+/* One option. Adding an option = a field in cli_options, a row here and an apply function. */
+typedef struct cli_option_def {
+    const char *name;      /* "--invoke" */
+    unsigned commands;     /* CLI_CMD_BIT mask of the commands that accept it */
+    bool takes_value;      /* "--name VALUE" or "--name=VALUE" */
+    bool ends_options;     /* every later argv entry is an operand of this option */
+    /* Stores the option in opts; returns false with a reason in msg for a bad value. */
+    bool (*apply)(cli_options *opts, const char *value, char *msg, size_t msg_size);
+} cli_option_def;
+
+static bool cli_opt_help(cli_options *opts, const char *value, char *msg, size_t msg_size)
+{
+    (void)value, (void)msg, (void)msg_size;
+    opts->command = CLI_CMD_HELP;
+    return true;
+}
+
+static bool cli_opt_invoke(cli_options *opts, const char *value, char *msg, size_t msg_size)
+{
+    if (value[0] == '\0') {
+        snprintf(msg, msg_size, "--invoke needs a function name");
+        return false;
+    }
+    opts->invoke = value;
+    return true;
+}
+
+static const cli_option_def cli_option_table[] = {
+    {"--help", CLI_CMD_BIT(CLI_CMD_RUN) | CLI_CMD_BIT(CLI_CMD_VALIDATE), false, false,
+     cli_opt_help},
+    {"--invoke", CLI_CMD_BIT(CLI_CMD_RUN), true, true, cli_opt_invoke},
+};
+
+static const cli_option_def *cli_find_option(const char *arg, const char **inline_value)
+{
+    *inline_value = NULL;
+    for (size_t i = 0; i < sizeof cli_option_table / sizeof cli_option_table[0]; i++) {
+        const cli_option_def *def = &cli_option_table[i];
+        size_t len = strlen(def->name);
+        if (strncmp(arg, def->name, len) != 0)
+            continue;
+        if (arg[len] == '\0')
+            return def;
+        if (arg[len] == '=' && def->takes_value) {
+            *inline_value = arg + len + 1;
+            return def;
+        }
+    }
+    return NULL;
+}
+
+static const struct {
+    const char *name;
+    cli_command command;
+} cli_command_table[] = {
+    {"run", CLI_CMD_RUN},
+    {"validate", CLI_CMD_VALIDATE},
+};
+
+cli_parse_status cli_parse_options(int argc, char *const *argv, cli_options *opts, char *msg,
+                                   size_t msg_size)
+{
+    memset(opts, 0, sizeof *opts);
+    if (argc < 2) {
+        snprintf(msg, msg_size, "missing command");
+        return CLI_PARSE_SYNTAX;
+    }
+    const char *first = argv[1];
+    bool help = strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0;
+    if (help || strcmp(first, "--version") == 0) {
+        if (argc > 2) {
+            snprintf(msg, msg_size, "unexpected argument '%s'", argv[2]);
+            return CLI_PARSE_SYNTAX;
+        }
+        opts->command = help ? CLI_CMD_HELP : CLI_CMD_VERSION;
+        return CLI_PARSE_OK;
+    }
+    for (size_t i = 0; i < sizeof cli_command_table / sizeof cli_command_table[0]; i++)
+        if (strcmp(first, cli_command_table[i].name) == 0)
+            opts->command = cli_command_table[i].command;
+    if (opts->command == CLI_CMD_NONE) {
+        snprintf(msg, msg_size, first[0] == '-' ? "unknown option '%s'" : "unknown command '%s'",
+                 first);
+        return CLI_PARSE_SYNTAX;
+    }
+
+    cli_command command = opts->command;
+    bool options_done = false; /* after "--" every argument is an operand */
+    for (int i = 2; i < argc; i++) {
+        const char *arg = argv[i];
+        if (!options_done && arg[0] == '-' && arg[1] != '\0') {
+            if (strcmp(arg, "--") == 0) {
+                options_done = true;
+                continue;
+            }
+            const char *value;
+            const cli_option_def *def = cli_find_option(arg, &value);
+            if (!def || !(def->commands & CLI_CMD_BIT(command))) {
+                snprintf(msg, msg_size, "unknown option '%s'", arg);
+                return CLI_PARSE_SYNTAX;
+            }
+            if (def->takes_value && !value) {
+                if (i + 1 >= argc) {
+                    snprintf(msg, msg_size, "option %s needs a value", def->name);
+                    return CLI_PARSE_SYNTAX;
+                }
+                value = argv[++i];
+            }
+            if (!def->apply(opts, value, msg, msg_size))
+                return CLI_PARSE_SYNTAX;
+            if (opts->command == CLI_CMD_HELP)
+                return CLI_PARSE_OK;
+            if (def->ends_options) {
+                opts->args = argv + i + 1;
+                opts->nargs = argc - i - 1;
+                break;
+            }
+            continue;
+        }
+        if (opts->file) {
+            snprintf(msg, msg_size, "unexpected argument '%s'", arg);
+            return CLI_PARSE_SYNTAX;
+        }
+        opts->file = arg;
+    }
+    if (!opts->file) {
+        snprintf(msg, msg_size, "missing FILE operand");
+        return CLI_PARSE_SYNTAX;
+    }
+    return CLI_PARSE_OK;
+}
+
+#define CLI_SYNOPSIS                                                                            \
+    "usage: wvm run FILE.wasm [--invoke NAME [ARG...]]\n"                                      \
+    "       wvm validate FILE.wasm\n"                                                          \
+    "       wvm --help | --version\n"
+
+void cli_print_usage(FILE *f)
+{
+    fputs(CLI_SYNOPSIS "run 'wvm --help' for details\n", f);
+}
+
+void cli_print_help(FILE *f)
+{
+    fputs(CLI_SYNOPSIS
+          "\n"
+          "commands:\n"
+          "  run       instantiate FILE (running its start function); then call NAME with\n"
+          "            the ARGs, or `_start` if the module exports it, and print the results\n"
+          "  validate  check that FILE is a valid module; prints nothing when it is\n"
+          "\n"
+          "arguments are parsed by the function's parameter types:\n"
+          "  i32, i64   decimal or 0x-hex, optionally negative (unsigned values up to 2^N-1\n"
+          "             are accepted and wrap)\n"
+          "  f32, f64   decimal, scientific or hex float, inf, -inf, nan, nan:0xPAYLOAD\n"
+          "  funcref, externref   null\n"
+          "\n"
+          "exit status: 0 success, 1 trap, 2 any other error\n",
+          f);
+}
+
+/* ---- integers ---- */
+
+static int cli_digit_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return 99;
+}
+
+/* Parses [+-](digits | 0x hexdigits) into a sign and a magnitude <= limit (for the sign). */
+static cli_parse_status cli_parse_magnitude(const char *s, bool *negative, uint64_t *mag,
+                                            uint64_t pos_limit, uint64_t neg_limit)
+{
+    *negative = false;
+    if (*s == '-' || *s == '+')
+        *negative = *s++ == '-';
+    unsigned base = 10;
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        base = 16;
+        s += 2;
+    }
+    if (*s == '\0')
+        return CLI_PARSE_SYNTAX;
+    uint64_t value = 0;
+    bool overflow = false;
+    for (; *s; s++) {
+        int d = cli_digit_value(*s);
+        if (d >= (int)base)
+            return CLI_PARSE_SYNTAX;
+        if (value > (UINT64_MAX - (uint64_t)d) / base)
+            overflow = true; /* keep scanning: garbage later is still a syntax error */
+        else
+            value = value * base + (uint64_t)d;
+    }
+    if (overflow || value > (*negative ? neg_limit : pos_limit))
+        return CLI_PARSE_RANGE;
+    *mag = value;
+    return CLI_PARSE_OK;
+}
+
+cli_parse_status cli_parse_i32(const char *s, int32_t *out)
+{
+    bool negative;
+    uint64_t mag;
+    cli_parse_status st = cli_parse_magnitude(s, &negative, &mag, UINT32_MAX, 0x80000000u);
+    if (st != CLI_PARSE_OK)
+        return st;
+    uint32_t bits = negative ? 0u - (uint32_t)mag : (uint32_t)mag;
+    memcpy(out, &bits, sizeof bits); /* two's complement reinterpretation, no overflow */
+    return CLI_PARSE_OK;
+}
+
+cli_parse_status cli_parse_i64(const char *s, int64_t *out)
+{
+    bool negative;
+    uint64_t mag;
+    cli_parse_status st =
+        cli_parse_magnitude(s, &negative, &mag, UINT64_MAX, 0x8000000000000000ull);
+    if (st != CLI_PARSE_OK)
+        return st;
+    uint64_t bits = negative ? 0u - mag : mag;
+    memcpy(out, &bits, sizeof bits);
+    return CLI_PARSE_OK;
+}
+
+/* ---- floats ---- */
+
+/* Case-insensitive prefix test. */
+static bool cli_has_prefix_ci(const char *s, const char *prefix)
+{
+    for (; *prefix; s++, prefix++) {
+        char c = *s;
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c != *prefix)
+            return false;
+    }
+    return true;
+}
+
+/* Handles "nan" and "nan:0xPAYLOAD" (s is past the sign). Returns false when s is not a NaN
+ * spelling at all; otherwise *st is the outcome and *payload the significand bits. */
+static bool cli_parse_nan(const char *s, uint64_t payload_mask, uint64_t canonical,
+                          uint64_t *payload, cli_parse_status *st)
+{
+    if (!cli_has_prefix_ci(s, "nan"))
+        return false;
+    s += 3;
+    *st = CLI_PARSE_OK;
+    if (*s == '\0') {
+        *payload = canonical;
+        return true;
+    }
+    if (s[0] != ':' || s[1] != '0' || (s[2] != 'x' && s[2] != 'X') || s[3] == '\0') {
+        *st = CLI_PARSE_SYNTAX;
+        return true;
+    }
+    uint64_t value = 0;
+    bool too_big = false;
+    for (s += 3; *s; s++) {
+        int d = cli_digit_value(*s);
+        if (d >= 16) {
+            *st = CLI_PARSE_SYNTAX;
+            return true;
+        }
+        if (value > payload_mask)
+            too_big = true;
+        else
+            value = value * 16 + (uint64_t)d;
+    }
+    if (too_big || value == 0 || value > payload_mask)
+        *st = CLI_PARSE_RANGE;
+    *payload = value;
+    return true;
+}
+
+cli_parse_status cli_parse_f32(const char *s, uint32_t *bits)
+{
+    if (*s == '\0' || *s == ' ' || (*s >= '\t' && *s <= '\r'))
+        return CLI_PARSE_SYNTAX;
+    bool negative = *s == '-';
+    const char *body = (*s == '-' || *s == '+') ? s + 1 : s;
+    uint64_t payload;
+    cli_parse_status st;
+    if (cli_parse_nan(body, 0x7FFFFFu, 0x400000u, &payload, &st)) {
+        if (st == CLI_PARSE_OK)
+            *bits = (negative ? 0x80000000u : 0u) | 0x7F800000u | (uint32_t)payload;
+        return st;
+    }
+    char *end;
+    errno = 0;
+    float f = strtof(s, &end);
+    if (end == s || *end != '\0')
+        return CLI_PARSE_SYNTAX;
+    if (errno == ERANGE && isinf(f))
+        return CLI_PARSE_RANGE;
+    memcpy(bits, &f, sizeof f);
+    return CLI_PARSE_OK;
+}
+
+cli_parse_status cli_parse_f64(const char *s, uint64_t *bits)
+{
+    if (*s == '\0' || *s == ' ' || (*s >= '\t' && *s <= '\r'))
+        return CLI_PARSE_SYNTAX;
+    bool negative = *s == '-';
+    const char *body = (*s == '-' || *s == '+') ? s + 1 : s;
+    uint64_t payload;
+    cli_parse_status st;
+    if (cli_parse_nan(body, 0xFFFFFFFFFFFFFull, 0x8000000000000ull, &payload, &st)) {
+        if (st == CLI_PARSE_OK)
+            *bits = (negative ? 0x8000000000000000ull : 0u) | 0x7FF0000000000000ull | payload;
+        return st;
+    }
+    char *end;
+    errno = 0;
+    double d = strtod(s, &end);
+    if (end == s || *end != '\0')
+        return CLI_PARSE_SYNTAX;
+    if (errno == ERANGE && isinf(d))
+        return CLI_PARSE_RANGE;
+    memcpy(bits, &d, sizeof d);
+    return CLI_PARSE_OK;
+}
+
+/* ---- typed values ---- */
+
+const char *cli_kind_name(wvm_valkind kind)
+{
+    switch (kind) {
+    case WVM_I32: return "i32";
+    case WVM_I64: return "i64";
+    case WVM_F32: return "f32";
+    case WVM_F64: return "f64";
+    case WVM_FUNCREF: return "funcref";
+    case WVM_EXTERNREF: return "externref";
+    }
+    return "?";
+}
+
+cli_parse_status cli_parse_value(wvm_valkind kind, const char *s, wvm_val *out, char *msg,
+                                 size_t msg_size)
+{
+    cli_parse_status st;
+    memset(out, 0, sizeof *out);
+    out->kind = kind;
+    switch (kind) {
+    case WVM_I32: st = cli_parse_i32(s, &out->of.i32); break;
+    case WVM_I64: st = cli_parse_i64(s, &out->of.i64); break;
+    case WVM_F32: st = cli_parse_f32(s, &out->of.f32_bits); break;
+    case WVM_F64: st = cli_parse_f64(s, &out->of.f64_bits); break;
+    case WVM_FUNCREF:
+    case WVM_EXTERNREF:
+        st = strcmp(s, "null") == 0 ? CLI_PARSE_OK : CLI_PARSE_SYNTAX;
+        break;
+    default:
+        snprintf(msg, msg_size, "unsupported parameter type 0x%02x", (unsigned)kind);
+        return CLI_PARSE_SYNTAX;
+    }
+    if (st == CLI_PARSE_SYNTAX) {
+        if (kind == WVM_FUNCREF || kind == WVM_EXTERNREF)
+            snprintf(msg, msg_size, "invalid %s '%s' (only null is accepted)",
+                     cli_kind_name(kind), s);
+        else
+            snprintf(msg, msg_size, "invalid %s '%s'", cli_kind_name(kind), s);
+    } else if (st == CLI_PARSE_RANGE) {
+        snprintf(msg, msg_size, "%s '%s' out of range", cli_kind_name(kind), s);
+    }
+    return st;
+}
+
+/* Writes nan / -nan / inf / -inf for non-finite values; returns false for finite ones. */
+static bool cli_format_special(bool is_nan, bool is_inf, bool negative, char *buf, size_t size)
+{
+    if (!is_nan && !is_inf)
+        return false;
+    snprintf(buf, size, "%s%s", negative ? "-" : "", is_nan ? "nan" : "inf");
+    return true;
+}
+
+void cli_format_value(const wvm_val *v, char *buf, size_t size)
+{
+    switch (v->kind) {
+    case WVM_I32:
+        snprintf(buf, size, "%" PRId32, v->of.i32);
+        return;
+    case WVM_I64:
+        snprintf(buf, size, "%" PRId64, v->of.i64);
+        return;
+    case WVM_F32: {
+        uint32_t b = v->of.f32_bits;
+        bool is_nan = (b & 0x7F800000u) == 0x7F800000u && (b & 0x7FFFFFu) != 0;
+        bool is_inf = (b & 0x7FFFFFFFu) == 0x7F800000u;
+        if (!cli_format_special(is_nan, is_inf, b >> 31, buf, size))
+            snprintf(buf, size, "%.9g", (double)v->of.f32);
+        return;
+    }
+    case WVM_F64: {
+        uint64_t b = v->of.f64_bits;
+        bool is_nan = (b & 0x7FF0000000000000ull) == 0x7FF0000000000000ull &&
+                      (b & 0xFFFFFFFFFFFFFull) != 0;
+        bool is_inf = (b & 0x7FFFFFFFFFFFFFFFull) == 0x7FF0000000000000ull;
+        if (!cli_format_special(is_nan, is_inf, b >> 63, buf, size))
+            snprintf(buf, size, "%.17g", v->of.f64);
+        return;
+    }
+    case WVM_FUNCREF:
+        snprintf(buf, size, "%s", v->of.funcref ? "ref" : "null");
+        return;
+    case WVM_EXTERNREF:
+        snprintf(buf, size, "%s", v->of.externref ? "ref" : "null");
+        return;
+    }
+    snprintf(buf, size, "?");
+}
+
+/* ---- signatures and errors ---- */
+
+/* Appends to buf[*len..size) like snprintf; *len may pass size to record truncation. */
+static void cli_append(char *buf, size_t size, size_t *len, const char *text)
+{
+    if (*len < size)
+        snprintf(buf + *len, size - *len, "%s", text);
+    *len += strlen(text);
+}
+
+static void cli_append_kinds(char *buf, size_t size, size_t *len, const wvm_valkind *kinds,
+                             uint32_t n)
+{
+    cli_append(buf, size, len, "[");
+    for (uint32_t i = 0; i < n; i++) {
+        if (i)
+            cli_append(buf, size, len, " ");
+        cli_append(buf, size, len, cli_kind_name(kinds[i]));
+        if (*len >= size)
+            break;
+    }
+    cli_append(buf, size, len, "]");
+}
+
+void cli_format_signature(const wvm_valkind *params, uint32_t nparams,
+                          const wvm_valkind *results, uint32_t nresults, char *buf,
+                          size_t size)
+{
+    if (size == 0)
+        return;
+    size_t len = 0;
+    buf[0] = '\0';
+    cli_append_kinds(buf, size, &len, params, nparams);
+    cli_append(buf, size, &len, " -> ");
+    cli_append_kinds(buf, size, &len, results, nresults);
+    if (len >= size && size > 4)
+        memcpy(buf + size - 4, "...", 4);
+}
+
+static const char *cli_status_text(wvm_status status)
+{
+    switch (status) {
+    case WVM_OK: return "success";
+    case WVM_ERR_MALFORMED: return "malformed module";
+    case WVM_ERR_INVALID: return "invalid module";
+    case WVM_ERR_UNLINKABLE: return "unlinkable module";
+    case WVM_ERR_TRAP: return "trap";
+    case WVM_ERR_NOMEM: return "out of memory or resource limit reached";
+    case WVM_ERR_UNSUPPORTED: return "unsupported feature";
+    case WVM_ERR_USAGE: return "API usage error";
+    case WVM_ERR_IO: return "I/O error";
+    }
+    return "unknown error";
+}
+
+void cli_format_error(const wvm_error *err, bool with_offset, char *buf, size_t size)
+{
+    if (size == 0)
+        return;
+    /* The message may fill its buffer without a terminator: bound every read. */
+    int mlen = (int)strnlen(err->message, sizeof err->message);
+    char message[sizeof err->message + 1];
+    memcpy(message, err->message, (size_t)mlen);
+    message[mlen] = '\0';
+    const char *text = mlen ? message : cli_status_text(err->status);
+
+    size_t len = 0;
+    buf[0] = '\0';
+    if (err->status == WVM_ERR_TRAP) {
+        cli_append(buf, size, &len, "trap: ");
+        cli_append(buf, size, &len, mlen ? message : "unknown trap");
+        return;
+    }
+    cli_append(buf, size, &len, text);
+    char extra[64];
+    if (with_offset && !strstr(message, "at offset 0x")) {
+        snprintf(extra, sizeof extra, " at offset 0x%" PRIx64, err->offset);
+        cli_append(buf, size, &len, extra);
+    }
+    if (err->func_index != WVM_NO_FUNC && !strstr(message, "in function ")) {
+        snprintf(extra, sizeof extra, " in function %" PRIu32, err->func_index);
+        cli_append(buf, size, &len, extra);
+    }
+}

@@ -1,0 +1,232 @@
+/* The CLI commands `run` and `validate`, written against the public API (include/wvm.h)
+ * only. Every failure is reported on errf as "error: ..." and mapped to an exit code (see
+ * cli.h); nothing here aborts on user input. */
+#include "cli.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Reads the whole file into a malloc'ed buffer (never NULL on success, even when empty).
+ * On failure prints "error: cannot read PATH: <strerror>" and returns false. */
+static bool cli_read_file(const char *path, uint8_t **out, size_t *out_size, FILE *errf)
+{
+    uint8_t *buf = NULL;
+    size_t size = 0, cap = 0;
+    int saved_errno = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        saved_errno = errno;
+        goto fail;
+    }
+    for (;;) {
+        if (size == cap) {
+            size_t new_cap = cap ? cap * 2 : 64 * 1024;
+            uint8_t *p = new_cap > cap ? realloc(buf, new_cap) : NULL;
+            if (!p) {
+                saved_errno = ENOMEM;
+                goto fail;
+            }
+            buf = p;
+            cap = new_cap;
+        }
+        size_t n = fread(buf + size, 1, cap - size, f);
+        size += n;
+        if (n == 0) {
+            if (ferror(f)) {
+                saved_errno = errno ? errno : EIO;
+                goto fail;
+            }
+            break;
+        }
+    }
+    fclose(f);
+    *out = buf;
+    *out_size = size;
+    return true;
+
+fail:
+    if (f)
+        fclose(f);
+    free(buf);
+    fprintf(errf, "error: cannot read %s: %s\n", path, strerror(saved_errno));
+    return false;
+}
+
+static void cli_error_init(wvm_error *err)
+{
+    memset(err, 0, sizeof *err);
+    err->func_index = WVM_NO_FUNC;
+}
+
+/* Prints err and returns the exit code for it (1 for a trap, else 2). */
+static int cli_report(const wvm_error *err, bool with_offset, FILE *errf)
+{
+    wvm_error copy = *err;
+    if (copy.status == WVM_ERR_TRAP && copy.message[0] == '\0')
+        snprintf(copy.message, sizeof copy.message, "%s", wvm_trap_name(copy.trap));
+    char text[512];
+    cli_format_error(&copy, with_offset, text, sizeof text);
+    fprintf(errf, "error: %s\n", text);
+    return copy.status == WVM_ERR_TRAP ? CLI_EXIT_TRAP : CLI_EXIT_ERROR;
+}
+
+static const char *cli_extern_kind_name(wvm_externkind kind)
+{
+    switch (kind) {
+    case WVM_EXTERN_FUNC: return "a function";
+    case WVM_EXTERN_TABLE: return "a table";
+    case WVM_EXTERN_MEMORY: return "a memory";
+    case WVM_EXTERN_GLOBAL: return "a global";
+    }
+    return "not a function";
+}
+
+/* Calls export `name` of inst with the argument strings args[0..nargs), parsed by the
+ * function's parameter types, and prints each result on its own line. */
+static int cli_invoke(wvm_store *store, wvm_instance *inst, const char *name,
+                      char *const *args, int nargs, FILE *out, FILE *errf)
+{
+    int rc = CLI_EXIT_ERROR;
+    wvm_valkind *kinds = NULL;
+    wvm_val *vals = NULL;
+    wvm_error err;
+    cli_error_init(&err);
+
+    wvm_extern ext;
+    if (!wvm_instance_export(inst, name, &ext)) {
+        fprintf(errf, "error: the module has no export named '%s'\n", name);
+        goto done;
+    }
+    if (ext.kind != WVM_EXTERN_FUNC) {
+        fprintf(errf, "error: export '%s' is %s, not a function\n", name,
+                cli_extern_kind_name(ext.kind));
+        goto done;
+    }
+    wvm_func *func = ext.of.func;
+    uint32_t nparams = wvm_func_param_count(func);
+    uint32_t nresults = wvm_func_result_count(func);
+
+    /* One allocation each for the kinds (params then results) and the values. */
+    size_t total = (size_t)nparams + nresults;
+    kinds = malloc((total ? total : 1) * sizeof *kinds);
+    vals = malloc((total ? total : 1) * sizeof *vals);
+    if (!kinds || !vals) {
+        fprintf(errf, "error: out of memory\n");
+        goto done;
+    }
+    for (uint32_t i = 0; i < nparams; i++)
+        kinds[i] = wvm_func_param_kind(func, i);
+    for (uint32_t i = 0; i < nresults; i++)
+        kinds[nparams + i] = wvm_func_result_kind(func, i);
+
+    if ((uint32_t)nargs != nparams) {
+        char sig[256];
+        cli_format_signature(kinds, nparams, kinds + nparams, nresults, sig, sizeof sig);
+        fprintf(errf, "error: '%s' expects %" PRIu32 " argument%s, got %d\n", name, nparams,
+                nparams == 1 ? "" : "s", nargs);
+        fprintf(errf, "usage: wvm run FILE --invoke %s%s  (%s: %s)\n", name,
+                nparams ? " ARG..." : "", name, sig);
+        goto done;
+    }
+    for (uint32_t i = 0; i < nparams; i++) {
+        char msg[320];
+        if (cli_parse_value(kinds[i], args[i], &vals[i], msg, sizeof msg) != CLI_PARSE_OK) {
+            fprintf(errf, "error: argument %" PRIu32 " of '%s': %s\n", i + 1, name, msg);
+            goto done;
+        }
+    }
+
+    wvm_val *results = vals + nparams;
+    if (wvm_func_call(store, func, vals, nparams, results, nresults, &err) != WVM_OK) {
+        rc = cli_report(&err, false, errf);
+        goto done;
+    }
+    for (uint32_t i = 0; i < nresults; i++) {
+        char text[64];
+        cli_format_value(&results[i], text, sizeof text);
+        fprintf(out, "%s\n", text);
+    }
+    rc = CLI_EXIT_OK;
+
+done:
+    free(vals);
+    free(kinds);
+    return rc;
+}
+
+int cli_cmd_run(const cli_options *opts, FILE *out, FILE *errf)
+{
+    int rc = CLI_EXIT_ERROR;
+    uint8_t *bytes = NULL;
+    size_t size = 0;
+    wvm_engine *engine = NULL;
+    wvm_module *module = NULL;
+    wvm_store *store = NULL;
+    wvm_linker *linker = NULL;
+    wvm_instance *inst = NULL;
+    wvm_error err;
+    cli_error_init(&err);
+
+    if (!cli_read_file(opts->file, &bytes, &size, errf))
+        goto done;
+    engine = wvm_engine_new(NULL);
+    if (!engine)
+        goto nomem;
+    if (wvm_module_new(engine, bytes, size, &module, &err) != WVM_OK) {
+        rc = cli_report(&err, true, errf);
+        goto done;
+    }
+    store = wvm_store_new(engine, NULL);
+    linker = wvm_linker_new(engine); /* nothing defined: any import is unlinkable */
+    if (!store || !linker)
+        goto nomem;
+    cli_error_init(&err);
+    if (wvm_linker_instantiate(linker, store, module, &inst, &err) != WVM_OK) {
+        rc = cli_report(&err, false, errf);
+        goto done;
+    }
+
+    if (opts->invoke) {
+        rc = cli_invoke(store, inst, opts->invoke, opts->args, opts->nargs, out, errf);
+    } else {
+        wvm_extern start;
+        if (wvm_instance_export(inst, "_start", &start) && start.kind == WVM_EXTERN_FUNC)
+            rc = cli_invoke(store, inst, "_start", NULL, 0, out, errf);
+        else
+            rc = CLI_EXIT_OK;
+    }
+    goto done;
+
+nomem:
+    fprintf(errf, "error: out of memory\n");
+done:
+    /* Instances live in the store; the store may refer to the module and the engine. */
+    if (linker)
+        wvm_linker_delete(linker);
+    if (store)
+        wvm_store_delete(store);
+    if (module)
+        wvm_module_delete(module);
+    if (engine)
+        wvm_engine_delete(engine);
+    free(bytes);
+    return rc;
+}
+
+int cli_cmd_validate(const cli_options *opts, FILE *out, FILE *errf)
+{
+    (void)out;
+    uint8_t *bytes = NULL;
+    size_t size = 0;
+    if (!cli_read_file(opts->file, &bytes, &size, errf))
+        return CLI_EXIT_ERROR;
+    wvm_error err;
+    cli_error_init(&err);
+    int rc = CLI_EXIT_OK;
+    if (wvm_module_validate(bytes, size, &err) != WVM_OK)
+        rc = cli_report(&err, true, errf);
+    free(bytes);
+    return rc;
+}

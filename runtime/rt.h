@@ -1,0 +1,167 @@
+/* Internal definitions of the runtime layer: the structures behind the public handles of
+ * include/wvm.h, and helpers shared by the runtime's files.
+ *
+ * Mapping between public and VM objects: every public object embeds its VM object as its
+ * first member (wvm_func.vm, wvm_memory.vm, ...), so the VM's pointers (vm_func *, vm_table *,
+ * ...) convert back with the rt_*_of helpers below; vm_func.embedder and
+ * vm_instance.embedder also point back at the public object.
+ */
+#ifndef WVM_RUNTIME_RT_H
+#define WVM_RUNTIME_RT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wvm.h"
+
+#include "../loader/error.h"
+#include "../loader/module.h"
+#include "../vm/objects.h"
+#include "../vm/vm.h"
+
+/* A growable array of pointers. */
+typedef struct {
+    void **items;
+    size_t len;
+    size_t cap;
+} rt_ptrvec;
+
+bool rt_ptrvec_push(rt_ptrvec *v, void *item);
+void rt_ptrvec_free(rt_ptrvec *v);
+
+struct wvm_engine {
+    wvm_config config;      /* validated copy */
+};
+
+struct wvm_module {
+    const wvm_engine *engine;   /* the engine it was compiled for (compared, never read) */
+    wasm_module m;              /* decoded and validated */
+    vm_code **codes;            /* m.nfuncs translated bodies, by defined-function index */
+    /* Instances share the module's bytes, types and code: the module is freed when the user
+     * has deleted it and the last instance using it is gone. Atomic because instances of one
+     * module may live in stores used by different threads. */
+    _Atomic uint32_t refs;
+};
+
+struct wvm_func {
+    vm_func vm;                 /* must stay first (see rt_func_of) */
+    wvm_store *store;
+    /* Host functions only: */
+    wvm_host_callback callback;
+    void *env;
+    wvm_finalizer finalizer;
+    wasm_functype host_type;    /* vm.type points here; types[] is allocated with the func */
+};
+
+struct wvm_memory {
+    vm_memory vm;               /* must stay first */
+    wvm_store *store;
+};
+
+struct wvm_table {
+    vm_table vm;                /* must stay first */
+    wvm_store *store;
+};
+
+struct wvm_global {
+    vm_global vm;               /* must stay first */
+    wvm_store *store;
+};
+
+struct wvm_instance {
+    vm_instance vm;             /* must stay first; vm.embedder points here */
+    wvm_store *store;
+    wvm_module *module;         /* holds a reference */
+    /* The objects this instance defined (the index spaces in vm point into these arrays or
+     * at imported objects): */
+    wvm_func *own_funcs;        /* module->m.nfuncs */
+    wvm_table *own_tables;      /* ntables - ntable_imports */
+    wvm_memory *own_memories;   /* nmemories - nmemory_imports */
+    wvm_global *own_globals;    /* nglobals */
+    vm_slot *elem_refs;         /* the items of every non-declarative element segment, in one
+                                 * block: vm.elems[i].refs point into it */
+    uint32_t ntables_ready, nmemories_ready; /* initialised entries (for cleanup) */
+};
+
+/* Where a host callback's trap message is kept until the enclosing wvm_func_call reports
+ * it. */
+typedef struct {
+    bool pending;               /* a host callback trapped and the trap is not yet reported */
+    char message[256];          /* set by wvm_caller_set_trap_message; "" if none */
+} rt_host_trap;
+
+struct wvm_store {
+    const wvm_engine *engine;
+    wvm_config config;          /* copy of the engine's, so the engine may go first */
+    void *user_data;
+    vm_exec *exec;
+    rt_ptrvec instances;        /* wvm_instance * */
+    rt_ptrvec funcs;            /* host wvm_func * */
+    rt_ptrvec memories;         /* host-created wvm_memory * */
+    rt_ptrvec tables;           /* host-created wvm_table * */
+    rt_ptrvec globals;          /* host-created wvm_global * */
+    rt_host_trap host_trap;
+};
+
+struct wvm_caller {
+    vm_caller *vm;
+    wvm_store *store;
+};
+
+static inline wvm_func *rt_func_of(const vm_func *f) { return f ? (wvm_func *)f->embedder : NULL; }
+static inline wvm_table *rt_table_of(vm_table *t) { return (wvm_table *)(void *)t; }
+static inline wvm_memory *rt_memory_of(vm_memory *m) { return (wvm_memory *)(void *)m; }
+static inline wvm_global *rt_global_of(vm_global *g) { return (wvm_global *)(void *)g; }
+
+/* ---- errors ---- */
+
+/* Fills err (may be NULL) with a non-trap error; returns status. */
+wvm_status rt_error(wvm_error *err, wvm_status status, uint64_t offset, uint32_t func_index,
+                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Converts a loader/VM wasm_error into err (may be NULL); returns the status. */
+wvm_status rt_error_from_wasm(wvm_error *err, const wasm_error *werr);
+/* Fills err with a trap report from the VM's trap record; returns WVM_ERR_TRAP. */
+wvm_status rt_error_trap(wvm_store *store, wvm_error *err, const vm_trap *trap);
+
+/* ---- values ---- */
+
+/* Converts a value of kind `type` to a slot / back. */
+vm_slot rt_slot_from_val(const wvm_val *v);
+void rt_val_from_slot(uint8_t type, vm_slot s, wvm_val *out);
+/* Whether v is a valid value of kind `type` for store (funcrefs must belong to store). */
+bool rt_val_fits(const wvm_store *store, uint8_t type, const wvm_val *v);
+const char *rt_valtype_name(uint8_t type);
+
+/* ---- calls ---- */
+
+/* Calls f with slot arguments; on a trap fills err and returns WVM_ERR_TRAP. */
+wvm_status rt_call_slots(wvm_store *store, vm_func *f, const vm_slot *args, vm_slot *results,
+                         wvm_error *err);
+
+/* ---- store ownership ---- */
+
+bool rt_store_add_instance(wvm_store *store, wvm_instance *inst);
+/* Frees an instance (not registered in any store, or from wvm_store_delete). */
+void rt_instance_free(wvm_instance *inst);
+
+/* ---- linking and instances ---- */
+
+/* The definition of (module, name), or NULL. */
+const wvm_extern *rt_linker_lookup(const wvm_linker *linker, const char *module,
+                                   size_t module_len, const char *name, size_t name_len);
+/* Checks that item may satisfy import imp of m in store: WVM_ERR_UNLINKABLE on a kind or
+ * type mismatch, WVM_ERR_USAGE when item lives in another store. */
+wvm_status rt_import_check(const wvm_store *store, const wasm_module *m, const wasm_import *imp,
+                           const wvm_extern *item, wvm_error *err);
+/* The extern an export of inst refers to. */
+void rt_instance_export_extern(const wvm_instance *inst, const wasm_export *exp,
+                               wvm_extern *out);
+
+/* ---- modules ---- */
+
+void rt_module_retain(wvm_module *module);
+void rt_module_release(wvm_module *module);
+
+#endif

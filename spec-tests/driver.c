@@ -1,0 +1,538 @@
+/* The spec-test driver: command line, one child process per JSON file, reports and the exit
+ * status.
+ *
+ * Each file runs in a forked child (up to -j at a time) so that a crash, a sanitizer abort
+ * or an endless loop in wvm costs that file only: the parent reports it as a broken file
+ * (with the line of the command in progress, published through a shared page) and goes on.
+ * The child sends its counts and failure details through a pipe:
+ *     "WVMR1 <passed> <failed> <skipped> <broken> <dropped> <details bytes>\n" <details>
+ * Files are reported in command-line order whatever order they finish in. --no-fork runs
+ * everything in this process instead (for debuggers). */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define HARNESS_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HARNESS_ASAN 1
+#endif
+#endif
+#ifdef HARNESS_ASAN
+#include <sanitizer/lsan_interface.h>
+#endif
+
+#define DEFAULT_TIMEOUT_S 120
+#define DEFAULT_DETAILS 20
+
+typedef struct options {
+    const char *expected_path; /* NULL: no expected-failures list */
+    unsigned jobs;             /* children at a time; 0 = run in this process */
+    unsigned timeout_s;        /* per file, 0 = none (children only) */
+    size_t details;            /* failures described per unexpectedly failing file */
+    bool verbose;              /* every detail; keep the children's stdout */
+    bool full_suite;           /* the files are the whole suite: warn about stale list entries */
+    char **files;              /* JSON paths (points into argv) */
+    size_t nfiles;
+} options;
+
+/* One input file, from start to report. */
+typedef struct file_job {
+    const char *path;
+    char name[256];            /* "i32.wast" */
+    size_t detail_limit;
+    runner_result result;
+    bool done;                 /* result is final */
+    pid_t pid;                 /* child running it, or 0 */
+    int fd;                    /* read end of its pipe, or -1 */
+    strbuf raw;                /* what the child sent so far */
+    runner_progress *progress; /* shared with the child, or NULL */
+} file_job;
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: spectest-run [options] FILE.json...\n"
+            "Runs wast2json scripts (the .wasm files beside them) against wvm.\n"
+            "  --expected-failures PATH  files expected to fail, one NAME.wast per line\n"
+            "  -j N, --jobs N            files run in parallel (default: online CPUs)\n"
+            "  --no-fork                 run in this process, one file after another\n"
+            "  --timeout S               seconds per file before it counts as hung (default "
+            "%d, 0 = none)\n"
+            "  --details N|all           failures described per failing file (default %d)\n"
+            "  -v, --verbose             describe every failure, show spectest print output\n"
+            "  --full-suite              warn about list entries that were not run\n"
+            "Exit status: 0 when every file meets expectations, 1 when not, 2 on usage "
+            "errors.\n",
+            DEFAULT_TIMEOUT_S, DEFAULT_DETAILS);
+}
+
+static bool parse_unsigned(const char *s, unsigned long max, unsigned long *out)
+{
+    if (s == NULL || *s < '0' || *s > '9')
+        return false;
+    errno = 0;
+    char *end;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || *end || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+static unsigned default_jobs(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+}
+
+/* Returns 0, or 2 (usage error, reported on err), or -1 for --help. */
+static int parse_options(int argc, char **argv, options *o, FILE *out, FILE *err)
+{
+    *o = (options){.jobs = default_jobs(), .timeout_s = DEFAULT_TIMEOUT_S,
+                   .details = DEFAULT_DETAILS};
+    o->files = calloc((size_t)(argc > 0 ? argc : 1), sizeof *o->files);
+    if (o->files == NULL) {
+        fprintf(err, "spectest-run: out of memory\n");
+        return 2;
+    }
+    bool options_done = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *value = NULL;
+        unsigned long n;
+        if (options_done || a[0] != '-' || a[1] == '\0') {
+            o->files[o->nfiles++] = argv[i];
+            continue;
+        }
+#define TAKE_VALUE()                                                              \
+    do {                                                                          \
+        if (i + 1 >= argc) {                                                      \
+            fprintf(err, "spectest-run: %s needs a value\n", a);                  \
+            return 2;                                                             \
+        }                                                                         \
+        value = argv[++i];                                                        \
+    } while (0)
+        if (strcmp(a, "--") == 0) {
+            options_done = true;
+        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            usage(out);
+            return -1;
+        } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+            o->verbose = true;
+        } else if (strcmp(a, "--no-fork") == 0) {
+            o->jobs = 0;
+        } else if (strcmp(a, "--full-suite") == 0) {
+            o->full_suite = true;
+        } else if (strcmp(a, "--expected-failures") == 0) {
+            TAKE_VALUE();
+            o->expected_path = value;
+        } else if (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0 ||
+                   (strncmp(a, "-j", 2) == 0 && a[2] != '\0')) {
+            if (a[1] == 'j' && a[2] != '\0')
+                value = a + 2;
+            else
+                TAKE_VALUE();
+            if (!parse_unsigned(value, 1024, &n) || n == 0) {
+                fprintf(err, "spectest-run: bad job count \"%s\"\n", value);
+                return 2;
+            }
+            o->jobs = (unsigned)n;
+        } else if (strcmp(a, "--timeout") == 0) {
+            TAKE_VALUE();
+            if (!parse_unsigned(value, 86400, &n)) {
+                fprintf(err, "spectest-run: bad timeout \"%s\"\n", value);
+                return 2;
+            }
+            o->timeout_s = (unsigned)n;
+        } else if (strcmp(a, "--details") == 0) {
+            TAKE_VALUE();
+            if (strcmp(value, "all") == 0)
+                o->details = SIZE_MAX;
+            else if (parse_unsigned(value, ULONG_MAX, &n))
+                o->details = (size_t)n;
+            else {
+                fprintf(err, "spectest-run: bad --details \"%s\"\n", value);
+                return 2;
+            }
+        } else {
+            fprintf(err, "spectest-run: unknown option %s\n", a);
+            usage(err);
+            return 2;
+        }
+#undef TAKE_VALUE
+    }
+    if (o->nfiles == 0) {
+        fprintf(err, "spectest-run: no input files\n");
+        usage(err);
+        return 2;
+    }
+    return 0;
+}
+
+/* ---- child side ---- */
+
+static bool write_all(int fd, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, data, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        data += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+static void child_run(const options *o, file_job *job, int fd)
+{
+    if (!o->verbose) {
+        int null_fd = open("/dev/null", O_WRONLY);
+        if (null_fd >= 0) {
+            dup2(null_fd, STDOUT_FILENO);
+            close(null_fd);
+        }
+    }
+    if (o->timeout_s)
+        alarm(o->timeout_s);
+    runner_result r = {0};
+    runner_run_file(job->path, job->detail_limit, job->progress, &r);
+    char header[160];
+    int n = snprintf(header, sizeof header,
+                     "WVMR1 %" PRIu64 " %" PRIu64 " %" PRIu64 " %d %" PRIu64 " %zu\n",
+                     r.counts.passed, r.counts.failed, r.counts.skipped, r.broken ? 1 : 0,
+                     r.dropped, r.details.len);
+    bool ok = n > 0 && write_all(fd, header, (size_t)n) &&
+              write_all(fd, strbuf_str(&r.details), r.details.len);
+    runner_result_free(&r);
+    close(fd);
+    fflush(stdout);
+#ifdef HARNESS_ASAN
+    /* _exit skips LeakSanitizer's exit-time check; leaks in wvm must still be reported. */
+    __lsan_do_leak_check();
+#endif
+    _exit(ok ? 0 : 3);
+}
+
+/* ---- parent side ---- */
+
+static void job_fail(file_job *job, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void job_fail(file_job *job, const char *fmt, ...)
+{
+    char reason[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof reason, fmt, ap);
+    va_end(ap);
+    job->result.broken = true;
+    job->result.counts.failed++;
+    strbuf_printf(&job->result.details, "  %s: %s\n", job->name, reason);
+}
+
+/* Parses what the child sent. Returns false when it is not a complete report. */
+static bool job_parse_report(file_job *job)
+{
+    const char *raw = strbuf_str(&job->raw);
+    const char *nl = memchr(raw, '\n', job->raw.len);
+    if (nl == NULL)
+        return false;
+    uint64_t passed, failed, skipped, dropped;
+    int is_broken;
+    size_t len;
+    if (sscanf(raw, "WVMR1 %" SCNu64 " %" SCNu64 " %" SCNu64 " %d %" SCNu64 " %zu", &passed,
+               &failed, &skipped, &is_broken, &dropped, &len) != 6)
+        return false;
+    const char *details = nl + 1;
+    if ((size_t)(job->raw.data + job->raw.len - details) != len)
+        return false;
+    job->result.counts = (spec_counts){passed, failed, skipped};
+    job->result.broken = is_broken != 0;
+    job->result.dropped = dropped;
+    strbuf_append(&job->result.details, details, len);
+    return true;
+}
+
+static void job_finish_child(file_job *job, int status, unsigned timeout_s)
+{
+    bool reported = job_parse_report(job);
+    uint32_t line = job->progress ? job->progress->line : 0;
+    char where[64] = "";
+    if (!reported && line)
+        snprintf(where, sizeof where, " in the command at line %" PRIu32, line);
+    else if (reported)
+        snprintf(where, sizeof where, " after reporting its results");
+    if (WIFSIGNALED(status)) {
+        int sig = WTERMSIG(status);
+        if (sig == SIGALRM)
+            job_fail(job, "timed out after %u s%s", timeout_s, where);
+        else
+            job_fail(job, "crashed with signal %d (%s)%s", sig, strsignal(sig), where);
+    } else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+        job_fail(job, "child exited with status %d%s (see stderr: sanitizer report?)",
+                 WEXITSTATUS(status), where);
+    } else if (!reported) {
+        job_fail(job, "child sent no complete report");
+    }
+    strbuf_free(&job->raw);
+    job->done = true;
+}
+
+static void job_start(const options *o, file_job *jobs, size_t index)
+{
+    file_job *job = &jobs[index];
+    int fds[2];
+    if (pipe(fds) != 0) {
+        job_fail(job, "pipe: %s", strerror(errno));
+        job->done = true;
+        return;
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        job_fail(job, "fork: %s", strerror(errno));
+        job->done = true;
+        return;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        /* Read ends of the other running jobs' pipes are not ours. */
+        for (size_t i = 0; i < index; i++)
+            if (jobs[i].fd >= 0)
+                close(jobs[i].fd);
+        child_run(o, job, fds[1]);
+    }
+    close(fds[1]);
+    job->pid = pid;
+    job->fd = fds[0];
+}
+
+/* Reads from one child; on end of file reaps it. Returns true when the job finished. */
+static bool job_pump(file_job *job, unsigned timeout_s)
+{
+    char buf[65536];
+    ssize_t n = read(job->fd, buf, sizeof buf);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        return false;
+    if (n > 0) {
+        strbuf_append(&job->raw, buf, (size_t)n);
+        return false;
+    }
+    close(job->fd);
+    job->fd = -1;
+    int status = 0;
+    while (waitpid(job->pid, &status, 0) < 0) {
+        if (errno != EINTR) {
+            status = 0;
+            break;
+        }
+    }
+    job->pid = 0;
+    job_finish_child(job, status, timeout_s);
+    return true;
+}
+
+/* ---- reports ---- */
+
+typedef struct summary {
+    spec_counts total;
+    strbuf unexpected_failures; /* " a.wast b.wast" */
+    strbuf unexpected_passes;
+    size_t n_unexpected_failures;
+    size_t n_unexpected_passes;
+    size_t n_expected_failures;
+} summary;
+
+static void report_file(FILE *out, expect_list *list, file_job *job, summary *sum)
+{
+    runner_result *r = &job->result;
+    expect_verdict v = expect_judge(list, job->name, r->counts.failed, r->broken);
+    const char *note = "";
+    switch (v) {
+    case EXPECT_PASS:
+        break;
+    case EXPECT_EXPECTED_FAILURE:
+        note = " (expected failure)";
+        sum->n_expected_failures++;
+        break;
+    case EXPECT_UNEXPECTED_FAILURE:
+        note = r->broken ? " (FAILED: did not run to the end)" : " (FAILED)";
+        sum->n_unexpected_failures++;
+        strbuf_printf(&sum->unexpected_failures, " %s", job->name);
+        break;
+    case EXPECT_UNEXPECTED_PASS:
+        note = " (UNEXPECTED PASS: delete its line from the expected-failures list)";
+        sum->n_unexpected_passes++;
+        strbuf_printf(&sum->unexpected_passes, " %s", job->name);
+        break;
+    }
+    fprintf(out, "%s: %" PRIu64 " passed, %" PRIu64 " failed, %" PRIu64 " skipped%s\n",
+            job->name, r->counts.passed, r->counts.failed, r->counts.skipped, note);
+    if (v != EXPECT_PASS) {
+        fputs(strbuf_str(&r->details), out);
+        if (r->dropped)
+            fprintf(out, "  ... and %" PRIu64 " more failures (-v or --details all shows them)\n",
+                    r->dropped);
+    }
+    fflush(out);
+    sum->total.passed += r->counts.passed;
+    sum->total.failed += r->counts.failed;
+    sum->total.skipped += r->counts.skipped;
+}
+
+static int report_summary(FILE *out, const options *o, const expect_list *list, summary *sum)
+{
+    const char *list_name = o->expected_path ? o->expected_path : "the expected-failures list";
+    if (sum->n_unexpected_failures)
+        fprintf(out, "FAILED: %zu file(s) failed unexpectedly:%s\n", sum->n_unexpected_failures,
+                strbuf_str(&sum->unexpected_failures));
+    if (sum->n_unexpected_passes)
+        fprintf(out,
+                "FAILED: %zu file(s) listed in %s now pass; delete their lines from it:%s\n",
+                sum->n_unexpected_passes, list_name, strbuf_str(&sum->unexpected_passes));
+    if (sum->n_expected_failures)
+        fprintf(out, "%zu file(s) failed as expected (listed in %s)\n",
+                sum->n_expected_failures, list_name);
+    if (o->full_suite)
+        for (size_t i = 0; i < list->count; i++)
+            if (!list->seen[i])
+                fprintf(out, "warning: %s lists %s, which is not in the suite\n", list_name,
+                        list->names[i]);
+    fprintf(out, "%" PRIu64 " passed, %" PRIu64 " failed, %" PRIu64 " skipped\n",
+            sum->total.passed, sum->total.failed, sum->total.skipped);
+    fflush(out);
+    return sum->n_unexpected_failures || sum->n_unexpected_passes ? 1 : 0;
+}
+
+/* Runs every job in children, at most o->jobs at a time, reporting in order. */
+static void run_children(const options *o, file_job *jobs, size_t n, expect_list *list,
+                         summary *sum, FILE *out)
+{
+    struct pollfd *pfds = calloc(o->jobs, sizeof *pfds);
+    size_t *owners = calloc(o->jobs, sizeof *owners);
+    size_t next = 0, reported = 0, running = 0;
+    if (pfds == NULL || owners == NULL) {
+        for (size_t i = 0; i < n; i++) {
+            job_fail(&jobs[i], "out of memory");
+            jobs[i].done = true;
+        }
+    }
+    while (reported < n) {
+        while (pfds && owners && running < o->jobs && next < n) {
+            job_start(o, jobs, next);
+            if (!jobs[next].done)
+                running++;
+            next++;
+        }
+        while (reported < n && jobs[reported].done)
+            report_file(out, list, &jobs[reported++], sum);
+        if (running == 0)
+            continue;
+        size_t np = 0;
+        for (size_t i = reported; i < next; i++) {
+            if (jobs[i].fd >= 0) {
+                pfds[np] = (struct pollfd){.fd = jobs[i].fd, .events = POLLIN};
+                owners[np++] = i;
+            }
+        }
+        int ready = poll(pfds, (nfds_t)np, -1);
+        if (ready < 0) {
+            if (errno == EINTR)
+                continue;
+            /* Cannot wait on several pipes: drain them one by one (blocking reads). */
+            for (size_t k = 0; k < np; k++)
+                while (!job_pump(&jobs[owners[k]], o->timeout_s))
+                    ;
+            running -= np;
+            continue;
+        }
+        for (size_t k = 0; k < np; k++)
+            if (pfds[k].revents && job_pump(&jobs[owners[k]], o->timeout_s))
+                running--;
+    }
+    free(pfds);
+    free(owners);
+}
+
+int harness_main(int argc, char **argv, FILE *out, FILE *err)
+{
+    options o;
+    int rc = parse_options(argc, argv, &o, out, err);
+    if (rc != 0) {
+        free(o.files);
+        return rc < 0 ? 0 : rc;
+    }
+    expect_list list = {0};
+    if (o.expected_path) {
+        char why[512];
+        if (!expect_list_load(&list, o.expected_path, why, sizeof why)) {
+            fprintf(err, "spectest-run: %s\n", why);
+            free(o.files);
+            return 2;
+        }
+    }
+    file_job *jobs = calloc(o.nfiles, sizeof *jobs);
+    runner_progress *progress = NULL;
+    size_t progress_len = o.nfiles * sizeof *progress;
+    if (jobs == NULL) {
+        fprintf(err, "spectest-run: out of memory\n");
+        expect_list_free(&list);
+        free(o.files);
+        return 2;
+    }
+    if (o.jobs > 0) {
+        void *p = mmap(NULL, progress_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                       -1, 0);
+        progress = p == MAP_FAILED ? NULL : p;
+    }
+    for (size_t i = 0; i < o.nfiles; i++) {
+        file_job *job = &jobs[i];
+        job->path = o.files[i];
+        job->fd = -1;
+        job->progress = progress ? &progress[i] : NULL;
+        runner_file_name(job->path, job->name, sizeof job->name);
+        bool listed = expect_list_contains(&list, job->name);
+        job->detail_limit = o.verbose ? SIZE_MAX : listed ? 1 : o.details;
+    }
+
+    summary sum = {0};
+    if (o.jobs == 0) {
+        for (size_t i = 0; i < o.nfiles; i++) {
+            runner_run_file(jobs[i].path, jobs[i].detail_limit, NULL, &jobs[i].result);
+            jobs[i].done = true;
+            report_file(out, &list, &jobs[i], &sum);
+        }
+    } else {
+        run_children(&o, jobs, o.nfiles, &list, &sum, out);
+    }
+    rc = report_summary(out, &o, &list, &sum);
+
+    for (size_t i = 0; i < o.nfiles; i++) {
+        runner_result_free(&jobs[i].result);
+        strbuf_free(&jobs[i].raw);
+    }
+    if (progress)
+        munmap(progress, progress_len);
+    free(jobs);
+    strbuf_free(&sum.unexpected_failures);
+    strbuf_free(&sum.unexpected_passes);
+    expect_list_free(&list);
+    free(o.files);
+    return rc;
+}

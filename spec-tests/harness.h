@@ -1,0 +1,147 @@
+/* Internal interface of the spec-test harness (build/spectest-run).
+ *
+ * The harness runs wast2json output (a JSON command script plus the .wasm files beside it)
+ * against the public API in include/wvm.h and the `spectest` host module. Its pieces:
+ *   strbuf.c   growable text buffer used for reports
+ *   values.c   JSON value <-> wvm_val: parsing, matching (NaN patterns), formatting
+ *   expect.c   the expected-failures list and the per-file verdict
+ *   runner.c   runs one JSON file in the current process and counts its assertions
+ *   driver.c   command line, one child process per file (crash/timeout isolation,
+ *              parallelism), per-file lines, summary and exit status
+ *   main.c     main() only, so the unit tests can link everything else
+ */
+#ifndef WVM_SPEC_HARNESS_H
+#define WVM_SPEC_HARNESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "wvm.h"
+
+/* ---- strbuf.c ---- */
+
+/* A NUL-terminated growable string. A zeroed strbuf is a valid empty buffer. If an
+ * allocation fails the buffer keeps what it had and sets `oom` (reports are best effort). */
+typedef struct strbuf {
+    char *data; /* NULL or a NUL-terminated string of len bytes */
+    size_t len;
+    size_t cap; /* allocated bytes, >= len + 1 when data != NULL */
+    bool oom;   /* an append was dropped for lack of memory */
+} strbuf;
+
+void strbuf_append(strbuf *sb, const char *text, size_t len);
+void strbuf_printf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void strbuf_free(strbuf *sb);
+/* Never NULL. */
+const char *strbuf_str(const strbuf *sb);
+
+/* ---- values.c ---- */
+
+/* How an expected value is compared with a result. */
+typedef enum {
+    SPEC_MATCH_EXACT,         /* same kind; numbers bit-identical, refs pointer-identical */
+    SPEC_MATCH_NAN_CANONICAL, /* f32/f64 canonical NaN of either sign */
+    SPEC_MATCH_NAN_ARITH,     /* f32/f64 NaN with the quiet bit set (any payload, sign) */
+    SPEC_MATCH_NONNULL_REF,   /* funcref/externref that is not null (`ref.func`, `ref.extern`) */
+} spec_match;
+
+/* A value from the JSON script: an argument (always SPEC_MATCH_EXACT) or an expectation. */
+typedef struct spec_value {
+    spec_match match;
+    wvm_val val; /* val.kind is always set; the payload only for SPEC_MATCH_EXACT */
+} spec_value;
+
+/* The host pointer standing for `ref.extern N` (N + 1, so that 0 is not null). */
+void *spec_externref(uint64_t n);
+
+/* Parses {"type": ..., "value": ...}. expectation allows NaN patterns and value-less
+ * references. Returns false with a reason in why[0..why_len) on anything else (including
+ * v128, which wvm does not support). */
+bool spec_value_parse(const json_t *json, bool expectation, spec_value *out, char *why,
+                      size_t why_len);
+bool spec_value_matches(const spec_value *expected, const wvm_val *got);
+/* "i32:4294967295", "f32:0x7fc00000 (nan)", "externref:3", "funcref:null", ... */
+void spec_value_format(const wvm_val *val, char *buf, size_t len);
+void spec_expected_format(const spec_value *expected, char *buf, size_t len);
+
+/* The trap code a spec message stands for ("uninitialized element 2" matches by prefix).
+ * Returns false for an unknown message. */
+bool spec_trap_from_text(const char *text, wvm_trap_code *out);
+/* "WVM_ERR_TRAP", ... */
+const char *spec_status_name(wvm_status status);
+
+/* ---- expect.c ---- */
+
+/* The expected-failures list: names of .wast files with at least one failing assertion. */
+typedef struct expect_list {
+    char **names;  /* owned, no duplicates */
+    size_t count;
+    bool *seen;    /* seen[i]: names[i] was judged in this run */
+} expect_list;
+
+/* Parses the list text: one `name.wast` per line, `#` starts a comment, blank lines are
+ * ignored. origin names the text in errors. Returns false with a message (with line number)
+ * in why on a malformed entry or a duplicate; the list is then empty. */
+bool expect_list_parse(expect_list *list, const char *text, const char *origin, char *why,
+                       size_t why_len);
+bool expect_list_load(expect_list *list, const char *path, char *why, size_t why_len);
+void expect_list_free(expect_list *list);
+bool expect_list_contains(const expect_list *list, const char *file_name);
+
+typedef enum {
+    EXPECT_PASS,                /* not listed, no failure */
+    EXPECT_EXPECTED_FAILURE,    /* listed, at least one failure */
+    EXPECT_UNEXPECTED_FAILURE,  /* not listed and failed, or the file could not run at all */
+    EXPECT_UNEXPECTED_PASS,     /* listed but no failure: the line must be deleted */
+} expect_verdict;
+
+/* Judges one file and marks it seen. broken: the file could not be run to the end (bad
+ * JSON, crash, timeout); that is never an expected failure. */
+expect_verdict expect_judge(expect_list *list, const char *file_name, uint64_t failed,
+                            bool broken);
+/* True for verdicts that make the run fail. */
+bool expect_verdict_is_error(expect_verdict verdict);
+
+/* ---- runner.c ---- */
+
+typedef struct spec_counts {
+    uint64_t passed;
+    uint64_t failed;
+    uint64_t skipped;
+} spec_counts;
+
+/* The outcome of one file. */
+typedef struct runner_result {
+    spec_counts counts;
+    bool broken;          /* the file could not be run to the end; counts are partial */
+    strbuf details;       /* one line per reported failure, "  file.wast:LINE: ..." */
+    uint64_t dropped;     /* failures counted but not written to details (limit reached) */
+} runner_result;
+
+/* Where the runner publishes the line of the command in progress (read by the driver when a
+ * child process dies). May be NULL. */
+typedef struct runner_progress {
+    volatile uint32_t line;
+} runner_progress;
+
+/* "dir/i32.json" -> "i32.wast" into buf. */
+void runner_file_name(const char *json_path, char *buf, size_t len);
+
+/* Runs every command of json_path in one fresh engine + store. detail_limit: failures
+ * written to details (SIZE_MAX for all). Never aborts; *out must be zeroed by the caller
+ * and is released with runner_result_free. */
+void runner_run_file(const char *json_path, size_t detail_limit, runner_progress *progress,
+                     runner_result *out);
+void runner_result_free(runner_result *result);
+
+/* ---- driver.c ---- */
+
+/* The whole program: argv as for main; reports go to out, usage errors to err.
+ * Returns 0 when every file met expectations, 1 when not, 2 on a usage error. */
+int harness_main(int argc, char **argv, FILE *out, FILE *err);
+
+#endif

@@ -1,0 +1,543 @@
+/* Unit tests of the spec-test harness (spec-tests/): value parsing and matching, trap message
+ * mapping, the expected-failures list, and whole runs of harness_main on small scripts
+ * written here (a wrong expectation must fail the run; an expected failure must not; an
+ * unexpected pass must; odd input must give a clear error, not a crash). */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <ftw.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../spec-tests/harness.h"
+
+/* (module
+ *   (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
+ *   (func (export "div") (param i32 i32) (result i32) local.get 0 local.get 1 i32.div_s)
+ *   (global (export "g") i32 (i32.const 42))) */
+static const unsigned char arith_wasm[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x07, 0x01, 0x60, 0x02, 0x7f,
+    0x7f, 0x01, 0x7f, 0x03, 0x03, 0x02, 0x00, 0x00, 0x06, 0x06, 0x01, 0x7f, 0x00, 0x41,
+    0x2a, 0x0b, 0x07, 0x11, 0x03, 0x03, 0x61, 0x64, 0x64, 0x00, 0x00, 0x03, 0x64, 0x69,
+    0x76, 0x00, 0x01, 0x01, 0x67, 0x03, 0x00, 0x0a, 0x11, 0x02, 0x07, 0x00, 0x20, 0x00,
+    0x20, 0x01, 0x6a, 0x0b, 0x07, 0x00, 0x20, 0x00, 0x20, 0x01, 0x6d, 0x0b,
+};
+
+/* (module (func (result i32))): well-formed, but the body leaves no i32 (invalid). */
+static const unsigned char invalid_wasm[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x00,
+    0x01, 0x7f, 0x03, 0x02, 0x01, 0x00, 0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b,
+};
+
+/* A bad magic number (malformed). */
+static const unsigned char malformed_wasm[] = {0x00, 0x61, 0x73, 0x00, 0x01, 0x00, 0x00, 0x00};
+
+/* Every command kind the scripts below use; expectations all correct. 7 counted commands
+ * pass; the text-format assert_malformed is skipped. */
+#define GOOD_COMMANDS                                                                          \
+    "{\"type\": \"module\", \"line\": 1, \"name\": \"$M\", \"filename\": \"m.0.wasm\"},\n"     \
+    "{\"type\": \"assert_return\", \"line\": 2, \"action\": {\"type\": \"invoke\", "           \
+    "\"field\": \"add\", \"args\": [{\"type\": \"i32\", \"value\": \"1\"}, "                   \
+    "{\"type\": \"i32\", \"value\": \"4294967295\"}]}, "                                       \
+    "\"expected\": [{\"type\": \"i32\", \"value\": \"0\"}]},\n"                                \
+    "{\"type\": \"assert_return\", \"line\": 3, \"action\": {\"type\": \"get\", "              \
+    "\"module\": \"$M\", \"field\": \"g\"}, \"expected\": [{\"type\": \"i32\", \"value\": "    \
+    "\"42\"}]},\n"                                                                             \
+    "{\"type\": \"assert_trap\", \"line\": 4, \"action\": {\"type\": \"invoke\", \"field\": "  \
+    "\"div\", \"args\": [{\"type\": \"i32\", \"value\": \"1\"}, {\"type\": \"i32\", "          \
+    "\"value\": \"0\"}]}, \"text\": \"integer divide by zero\", \"expected\": [{\"type\": "    \
+    "\"i32\"}]},\n"                                                                            \
+    "{\"type\": \"action\", \"line\": 5, \"action\": {\"type\": \"invoke\", \"field\": "       \
+    "\"add\", \"args\": [{\"type\": \"i32\", \"value\": \"2\"}, {\"type\": \"i32\", "          \
+    "\"value\": \"3\"}]}, \"expected\": [{\"type\": \"i32\"}]},\n"                             \
+    "{\"type\": \"assert_invalid\", \"line\": 6, \"filename\": \"m.1.wasm\", \"text\": "       \
+    "\"type mismatch\", \"module_type\": \"binary\"},\n"                                       \
+    "{\"type\": \"assert_malformed\", \"line\": 7, \"filename\": \"m.2.wasm\", \"text\": "     \
+    "\"magic header not detected\", \"module_type\": \"binary\"},\n"                           \
+    "{\"type\": \"assert_malformed\", \"line\": 8, \"filename\": \"m.3.wat\", \"text\": "      \
+    "\"unexpected token\", \"module_type\": \"text\"}"
+
+/* add(1, 2) expected to be 4: a deliberately wrong expectation on line 9. */
+#define WRONG_RETURN                                                                           \
+    "{\"type\": \"assert_return\", \"line\": 9, \"action\": {\"type\": \"invoke\", "           \
+    "\"field\": \"add\", \"args\": [{\"type\": \"i32\", \"value\": \"1\"}, "                   \
+    "{\"type\": \"i32\", \"value\": \"2\"}]}, "                                                \
+    "\"expected\": [{\"type\": \"i32\", \"value\": \"4\"}]}"
+
+/* div(1, 0) expected to trap with the wrong kind, on line 10. */
+#define WRONG_TRAP                                                                             \
+    "{\"type\": \"assert_trap\", \"line\": 10, \"action\": {\"type\": \"invoke\", "            \
+    "\"field\": \"div\", \"args\": [{\"type\": \"i32\", \"value\": \"1\"}, {\"type\": "        \
+    "\"i32\", \"value\": \"0\"}]}, \"text\": \"integer overflow\", \"expected\": []}"
+
+static char tmpdir[64];
+
+static void write_file(const char *name, const void *data, size_t len)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f, "cannot create %s", path);
+    cr_assert_eq(fwrite(data, 1, len, f), len);
+    cr_assert_eq(fclose(f), 0);
+}
+
+static void write_text(const char *name, const char *text)
+{
+    write_file(name, text, strlen(text));
+}
+
+/* Writes NAME.json with the given commands, and the modules they name. */
+static void write_script(const char *name, const char *commands)
+{
+    char json_name[128];
+    snprintf(json_name, sizeof json_name, "%s.json", name);
+    size_t len = strlen(commands) + 256;
+    char *json = malloc(len);
+    cr_assert_not_null(json);
+    snprintf(json, len, "{\"source_filename\": \"%s.wast\",\n \"commands\": [\n%s]}\n", name,
+             commands);
+    write_text(json_name, json);
+    free(json);
+}
+
+static void setup(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/wvm-harness-test-XXXXXX");
+    cr_assert_not_null(mkdtemp(tmpdir));
+    write_file("m.0.wasm", arith_wasm, sizeof arith_wasm);
+    write_file("m.1.wasm", invalid_wasm, sizeof invalid_wasm);
+    write_file("m.2.wasm", malformed_wasm, sizeof malformed_wasm);
+    write_script("good", GOOD_COMMANDS);
+    write_script("wrong", GOOD_COMMANDS ",\n" WRONG_RETURN);
+    write_script("wrongtrap", GOOD_COMMANDS ",\n" WRONG_TRAP);
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+static void teardown(void)
+{
+    if (tmpdir[0])
+        nftw(tmpdir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+/* The result of one harness_main call. */
+typedef struct run {
+    int rc;
+    char *out;    /* everything written to the report stream */
+    char *err;    /* everything written to the error stream */
+    char last[256]; /* the last line of out */
+} run;
+
+/* Runs harness_main with argv = {"spectest-run", args..., NULL}; "@" in an argument is
+ * replaced by the temporary directory. */
+static run harness(const char *first, ...)
+{
+    char *argv[32];
+    char storage[32][256];
+    int argc = 0;
+    argv[argc++] = "spectest-run";
+    va_list ap;
+    va_start(ap, first);
+    for (const char *a = first; a != NULL; a = va_arg(ap, const char *)) {
+        cr_assert_lt(argc, 31);
+        const char *at = strchr(a, '@');
+        if (at)
+            snprintf(storage[argc], sizeof storage[argc], "%.*s%s%s", (int)(at - a), a, tmpdir,
+                     at + 1);
+        else
+            snprintf(storage[argc], sizeof storage[argc], "%s", a);
+        argv[argc] = storage[argc];
+        argc++;
+    }
+    va_end(ap);
+    argv[argc] = NULL;
+
+    run r = {0};
+    size_t out_len = 0, err_len = 0;
+    FILE *out = open_memstream(&r.out, &out_len);
+    FILE *err = open_memstream(&r.err, &err_len);
+    cr_assert(out && err);
+    r.rc = harness_main(argc, argv, out, err);
+    fclose(out);
+    fclose(err);
+    size_t n = strlen(r.out);
+    while (n > 0 && r.out[n - 1] == '\n')
+        n--;
+    size_t start = n;
+    while (start > 0 && r.out[start - 1] != '\n')
+        start--;
+    snprintf(r.last, sizeof r.last, "%.*s", (int)(n - start), r.out + start);
+    return r;
+}
+
+static void run_free(run *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+#define ASSERT_CONTAINS(haystack, needle)                                                      \
+    cr_assert(strstr((haystack), (needle)) != NULL, "expected \"%s\" in:\n%s", (needle),       \
+              (haystack))
+
+/* ---- pieces without the runtime ---- */
+
+static spec_value parse_ok(const char *json_text, bool expectation)
+{
+    json_error_t jerr;
+    json_t *j = json_loads(json_text, 0, &jerr);
+    cr_assert_not_null(j, "bad test JSON %s", json_text);
+    spec_value v;
+    char why[256];
+    cr_assert(spec_value_parse(j, expectation, &v, why, sizeof why), "%s: %s", json_text, why);
+    json_decref(j);
+    return v;
+}
+
+static bool parse_fails(const char *json_text, bool expectation)
+{
+    json_error_t jerr;
+    json_t *j = json_loads(json_text, 0, &jerr);
+    cr_assert_not_null(j, "bad test JSON %s", json_text);
+    spec_value v;
+    char why[256] = "";
+    bool ok = spec_value_parse(j, expectation, &v, why, sizeof why);
+    json_decref(j);
+    if (!ok)
+        cr_assert(why[0] != '\0', "no reason given for %s", json_text);
+    return !ok;
+}
+
+Test(harness_values, integers_and_floats_are_bit_patterns)
+{
+    spec_value v = parse_ok("{\"type\": \"i32\", \"value\": \"4294967295\"}", false);
+    cr_assert_eq(v.val.kind, WVM_I32);
+    cr_assert_eq(v.val.of.i32, -1);
+    v = parse_ok("{\"type\": \"i64\", \"value\": \"18446744073709551615\"}", false);
+    cr_assert_eq(v.val.of.i64, -1);
+    v = parse_ok("{\"type\": \"f32\", \"value\": \"2143289344\"}", false);
+    cr_assert_eq(v.val.of.f32_bits, 0x7fc00000u);
+    v = parse_ok("{\"type\": \"f64\", \"value\": \"9221120237041090561\"}", false);
+    cr_assert_eq(v.val.of.f64_bits, UINT64_C(0x7ff8000000000001));
+
+    cr_assert(parse_fails("{\"type\": \"i32\", \"value\": \"4294967296\"}", false));
+    cr_assert(parse_fails("{\"type\": \"i64\", \"value\": \"18446744073709551616\"}", false));
+    cr_assert(parse_fails("{\"type\": \"i32\", \"value\": \"-1\"}", false));
+    cr_assert(parse_fails("{\"type\": \"i32\", \"value\": \"\"}", false));
+    cr_assert(parse_fails("{\"type\": \"i32\"}", false));
+    cr_assert(parse_fails("{\"type\": \"i32\", \"value\": 5}", false));
+    cr_assert(parse_fails("{\"type\": \"f32\", \"value\": \"nan:canonical\"}", false));
+    cr_assert(parse_fails("{\"type\": \"v128\", \"lane_type\": \"i32\", \"value\": "
+                          "[\"0\", \"0\", \"0\", \"0\"]}",
+                          true));
+    cr_assert(parse_fails("{\"type\": \"anyref\", \"value\": \"null\"}", true));
+    cr_assert(parse_fails("[1]", true));
+}
+
+Test(harness_values, nan_patterns)
+{
+    spec_value canon = parse_ok("{\"type\": \"f32\", \"value\": \"nan:canonical\"}", true);
+    spec_value arith = parse_ok("{\"type\": \"f32\", \"value\": \"nan:arithmetic\"}", true);
+    spec_value canon64 = parse_ok("{\"type\": \"f64\", \"value\": \"nan:canonical\"}", true);
+    spec_value arith64 = parse_ok("{\"type\": \"f64\", \"value\": \"nan:arithmetic\"}", true);
+    wvm_val got = {.kind = WVM_F32};
+
+    got.of.f32_bits = 0x7fc00000u; /* canonical */
+    cr_assert(spec_value_matches(&canon, &got));
+    cr_assert(spec_value_matches(&arith, &got));
+    got.of.f32_bits = 0xffc00000u; /* canonical, negative */
+    cr_assert(spec_value_matches(&canon, &got));
+    got.of.f32_bits = 0x7fc00001u; /* arithmetic, not canonical */
+    cr_assert_not(spec_value_matches(&canon, &got));
+    cr_assert(spec_value_matches(&arith, &got));
+    got.of.f32_bits = 0x7f800001u; /* signalling */
+    cr_assert_not(spec_value_matches(&arith, &got));
+    got.of.f32_bits = 0x7f800000u; /* infinity */
+    cr_assert_not(spec_value_matches(&arith, &got));
+    cr_assert_not(spec_value_matches(&canon64, &got)); /* wrong kind */
+
+    got = (wvm_val){.kind = WVM_F64, .of.f64_bits = UINT64_C(0xfff8000000000000)};
+    cr_assert(spec_value_matches(&canon64, &got));
+    got.of.f64_bits = UINT64_C(0x7ff8000000000001);
+    cr_assert_not(spec_value_matches(&canon64, &got));
+    cr_assert(spec_value_matches(&arith64, &got));
+    got.of.f64_bits = UINT64_C(0x7ff4000000000000);
+    cr_assert_not(spec_value_matches(&arith64, &got));
+
+    /* An exact NaN expectation compares bits. */
+    spec_value exact = parse_ok("{\"type\": \"f32\", \"value\": \"2143289345\"}", true);
+    got = (wvm_val){.kind = WVM_F32, .of.f32_bits = 0x7fc00001u};
+    cr_assert(spec_value_matches(&exact, &got));
+    got.of.f32_bits = 0x7fc00000u;
+    cr_assert_not(spec_value_matches(&exact, &got));
+}
+
+Test(harness_values, references)
+{
+    spec_value v = parse_ok("{\"type\": \"externref\", \"value\": \"0\"}", false);
+    cr_assert_eq(v.val.of.externref, (void *)(uintptr_t)1, "ref.extern 0 must not be null");
+    cr_assert_eq(v.val.of.externref, spec_externref(0));
+    spec_value null_ext = parse_ok("{\"type\": \"externref\", \"value\": \"null\"}", true);
+    spec_value null_func = parse_ok("{\"type\": \"funcref\", \"value\": \"null\"}", true);
+    spec_value any_func = parse_ok("{\"type\": \"funcref\"}", true);
+    spec_value any_ext = parse_ok("{\"type\": \"externref\"}", true);
+    cr_assert(parse_fails("{\"type\": \"funcref\"}", false));
+
+    wvm_val got = {.kind = WVM_EXTERNREF, .of.externref = spec_externref(0)};
+    cr_assert(spec_value_matches(&v, &got));
+    cr_assert(spec_value_matches(&any_ext, &got));
+    cr_assert_not(spec_value_matches(&null_ext, &got));
+    got.of.externref = spec_externref(1);
+    cr_assert_not(spec_value_matches(&v, &got));
+    got.of.externref = NULL;
+    cr_assert(spec_value_matches(&null_ext, &got));
+    cr_assert_not(spec_value_matches(&any_ext, &got));
+    cr_assert_not(spec_value_matches(&null_func, &got)); /* funcref vs externref */
+
+    got = (wvm_val){.kind = WVM_FUNCREF, .of.funcref = NULL};
+    cr_assert(spec_value_matches(&null_func, &got));
+    cr_assert_not(spec_value_matches(&any_func, &got));
+    got.of.funcref = (wvm_func *)&got; /* any non-null pointer */
+    cr_assert(spec_value_matches(&any_func, &got));
+    cr_assert_not(spec_value_matches(&null_func, &got));
+
+    char buf[64];
+    got = (wvm_val){.kind = WVM_EXTERNREF, .of.externref = spec_externref(7)};
+    spec_value_format(&got, buf, sizeof buf);
+    cr_assert_str_eq(buf, "externref:7");
+}
+
+Test(harness_values, trap_messages)
+{
+    static const struct {
+        const char *text;
+        wvm_trap_code code;
+    } cases[] = {
+        {"integer divide by zero", WVM_TRAP_INT_DIVIDE_BY_ZERO},
+        {"integer overflow", WVM_TRAP_INT_OVERFLOW},
+        {"invalid conversion to integer", WVM_TRAP_INVALID_CONVERSION},
+        {"out of bounds memory access", WVM_TRAP_MEMORY_OUT_OF_BOUNDS},
+        {"out of bounds table access", WVM_TRAP_TABLE_OUT_OF_BOUNDS},
+        {"undefined element", WVM_TRAP_TABLE_OUT_OF_BOUNDS},
+        {"uninitialized element", WVM_TRAP_INDIRECT_CALL_TO_NULL},
+        {"uninitialized element 2", WVM_TRAP_INDIRECT_CALL_TO_NULL},
+        {"indirect call type mismatch", WVM_TRAP_BAD_SIGNATURE},
+        {"unreachable", WVM_TRAP_UNREACHABLE},
+        {"call stack exhausted", WVM_TRAP_STACK_OVERFLOW},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        wvm_trap_code code = WVM_TRAP_NONE;
+        cr_assert(spec_trap_from_text(cases[i].text, &code), "%s", cases[i].text);
+        cr_assert_eq(code, cases[i].code, "%s", cases[i].text);
+    }
+    wvm_trap_code code;
+    cr_assert_not(spec_trap_from_text("something else", &code));
+    cr_assert_not(spec_trap_from_text("", &code));
+    cr_assert_not(spec_trap_from_text(NULL, &code));
+}
+
+Test(harness_expect, parse_list)
+{
+    expect_list list;
+    char why[256];
+    cr_assert(expect_list_parse(&list,
+                                "# comment\n\n  simd_add.wast  # trailing comment\n"
+                                "\tnames.wast\r\nlast.wast",
+                                "list", why, sizeof why),
+              "%s", why);
+    cr_assert_eq(list.count, 3);
+    cr_assert(expect_list_contains(&list, "simd_add.wast"));
+    cr_assert(expect_list_contains(&list, "names.wast"));
+    cr_assert(expect_list_contains(&list, "last.wast"));
+    cr_assert_not(expect_list_contains(&list, "i32.wast"));
+    cr_assert_not(expect_list_contains(&list, "simd_add"));
+    expect_list_free(&list);
+
+    cr_assert(expect_list_parse(&list, "", "list", why, sizeof why));
+    cr_assert_eq(list.count, 0);
+    expect_list_free(&list);
+
+    cr_assert_not(expect_list_parse(&list, "a.wast\nb.wast\na.wast\n", "list", why, sizeof why));
+    ASSERT_CONTAINS(why, "list:3: duplicate");
+    cr_assert_eq(list.count, 0);
+    cr_assert_not(expect_list_parse(&list, "a.wast b.wast\n", "list", why, sizeof why));
+    ASSERT_CONTAINS(why, "list:1:");
+    cr_assert_not(expect_list_parse(&list, "x\n\ni32\n", "list", why, sizeof why));
+    ASSERT_CONTAINS(why, "list:1:");
+    cr_assert_not(expect_list_parse(&list, "dir/i32.wast\n", "list", why, sizeof why));
+    cr_assert_not(expect_list_load(&list, "/nonexistent/expected.txt", why, sizeof why));
+    ASSERT_CONTAINS(why, "/nonexistent/expected.txt");
+}
+
+Test(harness_expect, verdicts)
+{
+    expect_list list;
+    char why[256];
+    cr_assert(expect_list_parse(&list, "listed.wast\nother.wast\n", "list", why, sizeof why));
+    cr_assert_eq(expect_judge(&list, "free.wast", 0, false), EXPECT_PASS);
+    cr_assert_eq(expect_judge(&list, "free.wast", 3, false), EXPECT_UNEXPECTED_FAILURE);
+    cr_assert_eq(expect_judge(&list, "listed.wast", 3, false), EXPECT_EXPECTED_FAILURE);
+    cr_assert_eq(expect_judge(&list, "listed.wast", 0, false), EXPECT_UNEXPECTED_PASS);
+    /* A file that did not run to the end fails the run even when listed. */
+    cr_assert_eq(expect_judge(&list, "listed.wast", 1, true), EXPECT_UNEXPECTED_FAILURE);
+    cr_assert(list.seen[0]);
+    cr_assert_not(list.seen[1]);
+    cr_assert_not(expect_verdict_is_error(EXPECT_PASS));
+    cr_assert_not(expect_verdict_is_error(EXPECT_EXPECTED_FAILURE));
+    cr_assert(expect_verdict_is_error(EXPECT_UNEXPECTED_FAILURE));
+    cr_assert(expect_verdict_is_error(EXPECT_UNEXPECTED_PASS));
+    expect_list_free(&list);
+}
+
+Test(harness_expect, file_names)
+{
+    char name[64];
+    runner_file_name("build/spec-json/i32/i32.json", name, sizeof name);
+    cr_assert_str_eq(name, "i32.wast");
+    runner_file_name("plain.json", name, sizeof name);
+    cr_assert_str_eq(name, "plain.wast");
+    runner_file_name("dir/noext", name, sizeof name);
+    cr_assert_str_eq(name, "noext.wast");
+}
+
+/* ---- whole runs (need the runtime) ---- */
+
+TestSuite(harness_run, .init = setup, .fini = teardown);
+
+Test(harness_run, correct_script_passes)
+{
+    for (int fork_mode = 0; fork_mode < 2; fork_mode++) {
+        run r = fork_mode ? harness("@/good.json", NULL) : harness("--no-fork", "@/good.json", NULL);
+        cr_assert_eq(r.rc, 0, "rc %d, output:\n%s%s", r.rc, r.out, r.err);
+        ASSERT_CONTAINS(r.out, "good.wast: 7 passed, 0 failed, 1 skipped\n");
+        cr_assert_str_eq(r.last, "7 passed, 0 failed, 1 skipped");
+        run_free(&r);
+    }
+}
+
+Test(harness_run, wrong_expectation_fails_the_run)
+{
+    for (int fork_mode = 0; fork_mode < 2; fork_mode++) {
+        run r = fork_mode ? harness("@/wrong.json", NULL) : harness("--no-fork", "@/wrong.json", NULL);
+        cr_assert_eq(r.rc, 1, "a wrong expectation must fail the run; output:\n%s", r.out);
+        ASSERT_CONTAINS(r.out, "wrong.wast: 7 passed, 1 failed, 1 skipped");
+        ASSERT_CONTAINS(r.out, "wrong.wast:9: assert_return: result 0: expected i32:4, got [i32:3]");
+        ASSERT_CONTAINS(r.out, "FAILED");
+        cr_assert_str_eq(r.last, "7 passed, 1 failed, 1 skipped");
+        run_free(&r);
+    }
+}
+
+Test(harness_run, wrong_trap_kind_fails_the_run)
+{
+    run r = harness("@/wrongtrap.json", NULL);
+    cr_assert_eq(r.rc, 1, "output:\n%s", r.out);
+    ASSERT_CONTAINS(r.out, "wrongtrap.wast:10: assert_trap: expected trap");
+    cr_assert_str_eq(r.last, "7 passed, 1 failed, 1 skipped");
+    run_free(&r);
+}
+
+Test(harness_run, totals_add_up_over_files)
+{
+    run r = harness("-j", "2", "@/good.json", "@/wrong.json", "@/wrongtrap.json", NULL);
+    cr_assert_eq(r.rc, 1);
+    cr_assert_str_eq(r.last, "21 passed, 2 failed, 3 skipped");
+    /* Reported in command-line order. */
+    char *good = strstr(r.out, "good.wast:"), *wrong = strstr(r.out, "wrong.wast:"),
+         *trap = strstr(r.out, "wrongtrap.wast:");
+    cr_assert(good && wrong && trap && good < wrong && wrong < trap, "%s", r.out);
+    run_free(&r);
+}
+
+Test(harness_run, listed_failure_is_expected)
+{
+    write_text("expected.txt", "# test list\nwrong.wast\n");
+    run r = harness("--expected-failures", "@/expected.txt", "@/good.json", "@/wrong.json", NULL);
+    cr_assert_eq(r.rc, 0, "output:\n%s", r.out);
+    ASSERT_CONTAINS(r.out, "wrong.wast: 7 passed, 1 failed, 1 skipped (expected failure)");
+    cr_assert_str_eq(r.last, "14 passed, 1 failed, 2 skipped");
+    run_free(&r);
+}
+
+Test(harness_run, unexpected_pass_fails_the_run)
+{
+    write_text("expected.txt", "good.wast\nwrong.wast\n");
+    run r = harness("--expected-failures", "@/expected.txt", "@/good.json", "@/wrong.json", NULL);
+    cr_assert_eq(r.rc, 1, "an unexpected pass must fail the run; output:\n%s", r.out);
+    ASSERT_CONTAINS(r.out, "good.wast: 7 passed, 0 failed, 1 skipped (UNEXPECTED PASS");
+    ASSERT_CONTAINS(r.out, "delete their lines from it: good.wast");
+    cr_assert_str_eq(r.last, "14 passed, 1 failed, 2 skipped");
+    run_free(&r);
+}
+
+Test(harness_run, odd_input_is_an_error_not_a_crash)
+{
+    /* Missing JSON file, bad JSON, JSON without commands: the file fails, the run fails. */
+    write_text("bad.json", "{\"commands\": [");
+    write_text("nocmds.json", "{\"x\": 1}");
+    write_text("junk.json", "{\"commands\": [1, {\"type\": 5}, {\"type\": \"bogus\"}, "
+                            "{\"type\": \"module\", \"line\": 3, \"filename\": \"nope.wasm\"}, "
+                            "{\"type\": \"assert_return\", \"line\": 4, \"action\": "
+                            "{\"type\": \"invoke\", \"field\": \"f\", \"args\": []}, "
+                            "\"expected\": []}, "
+                            "{\"type\": \"register\", \"line\": 5, \"as\": \"x\"}, "
+                            "{\"type\": \"assert_trap\", \"line\": 6}]}");
+    for (int fork_mode = 0; fork_mode < 2; fork_mode++) {
+        const char *mode = fork_mode ? "-j1" : "--no-fork";
+        run r = harness(mode, "@/missing.json", "@/bad.json", "@/nocmds.json", NULL);
+        cr_assert_eq(r.rc, 1, "output:\n%s", r.out);
+        ASSERT_CONTAINS(r.out, "missing.wast: 0 passed, 1 failed, 0 skipped");
+        ASSERT_CONTAINS(r.out, "bad.wast: 0 passed, 1 failed, 0 skipped");
+        ASSERT_CONTAINS(r.out, "nocmds.wast: 0 passed, 1 failed, 0 skipped");
+        cr_assert_str_eq(r.last, "0 passed, 3 failed, 0 skipped");
+        run_free(&r);
+
+        /* A broken file fails the run even when listed. */
+        write_text("expected.txt", "missing.wast\n");
+        r = harness(mode, "--expected-failures", "@/expected.txt", "@/missing.json", NULL);
+        cr_assert_eq(r.rc, 1, "output:\n%s", r.out);
+        run_free(&r);
+
+        /* Bad commands count as failures, one each, and the file goes on. */
+        r = harness(mode, "@/junk.json", NULL);
+        cr_assert_eq(r.rc, 1, "output:\n%s", r.out);
+        cr_assert_str_eq(r.last, "0 passed, 7 failed, 0 skipped", "output:\n%s", r.out);
+        ASSERT_CONTAINS(r.out, "junk.wast:3: module: nope.wasm failed to load");
+        ASSERT_CONTAINS(r.out, "junk.wast:4: assert_return: no current module");
+        run_free(&r);
+    }
+}
+
+Test(harness_run, usage_errors)
+{
+    run r = harness(NULL);
+    cr_assert_eq(r.rc, 2);
+    ASSERT_CONTAINS(r.err, "no input files");
+    run_free(&r);
+    r = harness("--bogus", "@/good.json", NULL);
+    cr_assert_eq(r.rc, 2);
+    run_free(&r);
+    r = harness("-j", "0", "@/good.json", NULL);
+    cr_assert_eq(r.rc, 2);
+    run_free(&r);
+    r = harness("--expected-failures", "@/no-such-list.txt", "@/good.json", NULL);
+    cr_assert_eq(r.rc, 2);
+    ASSERT_CONTAINS(r.err, "no-such-list.txt");
+    run_free(&r);
+    write_text("badlist.txt", "good.wast extra\n");
+    r = harness("--expected-failures", "@/badlist.txt", "@/good.json", NULL);
+    cr_assert_eq(r.rc, 2);
+    ASSERT_CONTAINS(r.err, "badlist.txt:1:");
+    run_free(&r);
+    r = harness("--help", NULL);
+    cr_assert_eq(r.rc, 0);
+    ASSERT_CONTAINS(r.out, "usage:");
+    run_free(&r);
+}
