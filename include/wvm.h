@@ -232,6 +232,9 @@ WVM_API wvm_status wvm_linker_instantiate(wvm_linker *linker, wvm_store *store,
 /* Looks up an export by name. Returns false when there is none. */
 WVM_API bool wvm_instance_export(const wvm_instance *instance, const char *name,
                                  wvm_extern *out);
+/* The same with an explicit name length: export names may contain NUL bytes. */
+WVM_API bool wvm_instance_export_n(const wvm_instance *instance, const char *name,
+                                   size_t name_len, wvm_extern *out);
 
 /* ---- functions ---- */
 

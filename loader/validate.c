@@ -30,7 +30,7 @@ static size_t entry_offset(const wasm_module *m, uint8_t id, uint32_t index)
     while (!reader_eof(&r)) {
         uint8_t sid;
         uint32_t len, n;
-        const uint8_t *p;
+        const uint8_t *p = NULL;
         if (!reader_u8(&r, &sid) || !reader_u32(&r, &len) || !reader_bytes(&r, len, &p))
             return 0;
         if (sid != id)
@@ -107,7 +107,7 @@ static wasm_status check_const(const wasm_module *m, const wasm_constexpr *e, ui
         size_t at = e->offset + reader_offset(&r);
         uint8_t op, t = 0;
         uint32_t x;
-        const uint8_t *p;
+        const uint8_t *p = NULL;
         reader_u8(&r, &op);
         switch (op) {
         case WASM_OP_i32_const: {

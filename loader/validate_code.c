@@ -109,20 +109,20 @@ __attribute__((noinline, cold)) static bool nomem(vctx *c)
 
 /* ---- growable arrays ---- */
 
-static bool grow(void **p, size_t *cap, size_t need, size_t elem)
+/* Reallocates array p (of *cap elements of elem bytes) to hold at least `need` elements,
+ * doubling; returns the new array (and updates *cap), or NULL with p untouched. */
+static void *grow(void *p, size_t *cap, size_t need, size_t elem)
 {
     size_t n = *cap ? *cap : 64;
     while (n < need) {
         if (n > SIZE_MAX / 2 / elem)
-            return false;
+            return NULL;
         n *= 2;
     }
-    void *q = realloc(*p, n * elem);
-    if (!q)
-        return false;
-    *p = q;
-    *cap = n;
-    return true;
+    void *q = realloc(p, n * elem);
+    if (q)
+        *cap = n;
+    return q;
 }
 
 /* Room for n more operand types. */
@@ -131,8 +131,10 @@ static inline bool reserve_vals(vctx *c, size_t n)
     vcode_state *s = c->s;
     if (likely(s->cap_vals - s->nvals >= n))
         return true;
-    if (n > SIZE_MAX - s->nvals || !grow((void **)&s->vals, &s->cap_vals, s->nvals + n, 1))
+    uint8_t *v = n > SIZE_MAX - s->nvals ? NULL : grow(s->vals, &s->cap_vals, s->nvals + n, 1);
+    if (!v)
         return nomem(c);
+    s->vals = v;
     return true;
 }
 
@@ -253,9 +255,12 @@ static bool push_ctrl(vctx *c, uint8_t opcode, const uint8_t *params, uint32_t n
                       const uint8_t *results, uint32_t nresults)
 {
     vcode_state *s = c->s;
-    if (unlikely(s->nctrls == s->cap_ctrls) &&
-        !grow((void **)&s->ctrls, &s->cap_ctrls, s->nctrls + 1, sizeof *s->ctrls))
-        return nomem(c);
+    if (unlikely(s->nctrls == s->cap_ctrls)) {
+        vcode_frame *v = grow(s->ctrls, &s->cap_ctrls, s->nctrls + 1, sizeof *s->ctrls);
+        if (!v)
+            return nomem(c);
+        s->ctrls = v;
+    }
     vcode_frame *f = &s->ctrls[s->nctrls++];
     f->params = params;
     f->results = results;
@@ -377,7 +382,7 @@ static bool need_elem(vctx *c, uint32_t x)
 /* The reserved memory index byte of the 2.0 memory instructions. */
 static inline bool read_zero(wasm_reader *r)
 {
-    uint8_t b;
+    uint8_t b = 0;
     if (!reader_u8(r, &b))
         return false;
     if (b != 0)
@@ -427,8 +432,12 @@ static bool op_br_table(vctx *c)
     if (!(f = label_frame(c, dflt)))
         return false;
     label_types(f, &dts, &arity);
-    if (arity > s->cap_scratch && !grow((void **)&s->scratch, &s->cap_scratch, arity, 1))
-        return nomem(c);
+    if (arity > s->cap_scratch) {
+        uint8_t *v = grow(s->scratch, &s->cap_scratch, arity, 1);
+        if (!v)
+            return nomem(c);
+        s->scratch = v;
+    }
     wasm_reader lr;
     reader_init(&lr, r->base, labels, r->end);
     for (uint32_t i = 0; i < n; i++) {
@@ -838,8 +847,12 @@ static wasm_status scan_func(const wasm_module *m, uint32_t i, uint8_t **kinds, 
     size_t depth = 0;
     body_reader(m, fn, &r, &adjust);
     /* kinds[d]: 1 for an open `if` that may still take an else, 0 for any other frame */
-    if (!*cap && !grow((void **)kinds, cap, 1, 1))
-        return WASM_OK;
+    uint8_t *v;
+    if (!*cap) {
+        if (!(v = grow(*kinds, cap, 1, 1)))
+            return WASM_OK;
+        *kinds = v;
+    }
     (*kinds)[depth++] = 0;
     while (depth > 0) {
         size_t at = reader_offset(&r);
@@ -854,8 +867,11 @@ static wasm_status scan_func(const wasm_module *m, uint32_t i, uint8_t **kinds, 
         case WASM_OP_block:
         case WASM_OP_loop:
         case WASM_OP_if:
-            if (depth == *cap && !grow((void **)kinds, cap, depth + 1, 1))
-                return WASM_OK;
+            if (depth == *cap) {
+                if (!(v = grow(*kinds, cap, depth + 1, 1)))
+                    return WASM_OK;
+                *kinds = v;
+            }
             (*kinds)[depth++] = op == WASM_OP_if;
             break;
         case WASM_OP_else:

@@ -40,10 +40,10 @@ _Static_assert((int)WVM_I32 == WASM_I32 && (int)WVM_I64 == WASM_I64, "valtype ma
 _Static_assert((int)WVM_F32 == WASM_F32 && (int)WVM_F64 == WASM_F64, "valtype mapping");
 _Static_assert((int)WVM_FUNCREF == WASM_FUNCREF && (int)WVM_EXTERNREF == WASM_EXTERNREF,
                "valtype mapping");
-_Static_assert((int)WVM_EXTERN_FUNC == WASM_EXTERN_FUNC && (int)WVM_EXTERN_TABLE == WASM_EXTERN_TABLE &&
-                   (int)WVM_EXTERN_MEMORY == WASM_EXTERN_MEMORY &&
-                   (int)WVM_EXTERN_GLOBAL == WASM_EXTERN_GLOBAL,
-               "externkind mapping");
+_Static_assert((int)WVM_EXTERN_FUNC == WASM_EXTERN_FUNC, "externkind mapping");
+_Static_assert((int)WVM_EXTERN_TABLE == WASM_EXTERN_TABLE, "externkind mapping");
+_Static_assert((int)WVM_EXTERN_MEMORY == WASM_EXTERN_MEMORY, "externkind mapping");
+_Static_assert((int)WVM_EXTERN_GLOBAL == WASM_EXTERN_GLOBAL, "externkind mapping");
 
 /* Public objects embed their VM object first (rt.h relies on it for the casts). */
 _Static_assert(offsetof(struct wvm_func, vm) == 0, "layout");

@@ -481,19 +481,27 @@ void rt_instance_export_extern(const wvm_instance *inst, const wasm_export *exp,
     }
 }
 
-bool wvm_instance_export(const wvm_instance *instance, const char *name, wvm_extern *out)
+bool wvm_instance_export_n(const wvm_instance *instance, const char *name, size_t name_len,
+                           wvm_extern *out)
 {
-    if (!instance || !name)
+    if (!instance || (!name && name_len))
         return false;
     const wasm_module *m = instance->vm.module;
-    size_t len = strlen(name);
     for (uint32_t i = 0; i < m->nexports; i++) {
         const wasm_export *exp = &m->exports[i];
-        if (exp->name_len == len && (len == 0 || memcmp(exp->name, name, len) == 0)) {
+        if (exp->name_len == name_len &&
+            (name_len == 0 || memcmp(exp->name, name, name_len) == 0)) {
             if (out)
                 rt_instance_export_extern(instance, exp, out);
             return true;
         }
     }
     return false;
+}
+
+bool wvm_instance_export(const wvm_instance *instance, const char *name, wvm_extern *out)
+{
+    if (!name)
+        return false;
+    return wvm_instance_export_n(instance, name, strlen(name), out);
 }

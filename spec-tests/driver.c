@@ -6,8 +6,11 @@
  * (with the line of the command in progress, published through a shared page) and goes on.
  * The child sends its counts and failure details through a pipe:
  *     "WVMR1 <passed> <failed> <skipped> <broken> <dropped> <details bytes>\n" <details>
+ * The child's stderr goes to a temporary file, shown under the file's report when the file
+ * broke (a sanitizer report, say) or with -v, so parallel children do not interleave.
  * Files are reported in command-line order whatever order they finish in. --no-fork runs
  * everything in this process instead (for debuggers). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -35,8 +38,9 @@
 #include <sanitizer/lsan_interface.h>
 #endif
 
-#define DEFAULT_TIMEOUT_S 120
+#define DEFAULT_TIMEOUT_S 60
 #define DEFAULT_DETAILS 20
+#define STDERR_MAX_LINES 200
 
 typedef struct options {
     const char *expected_path; /* NULL: no expected-failures list */
@@ -45,6 +49,7 @@ typedef struct options {
     size_t details;            /* failures described per unexpectedly failing file */
     bool verbose;              /* every detail; keep the children's stdout */
     bool full_suite;           /* the files are the whole suite: warn about stale list entries */
+    bool leak_check;           /* children run LeakSanitizer before _exit (ASan builds) */
     char **files;              /* JSON paths (points into argv) */
     size_t nfiles;
 } options;
@@ -59,6 +64,8 @@ typedef struct file_job {
     pid_t pid;                 /* child running it, or 0 */
     int fd;                    /* read end of its pipe, or -1 */
     strbuf raw;                /* what the child sent so far */
+    FILE *errf;                /* the child's stderr (a temporary file), or NULL */
+    strbuf stderr_text;        /* what the child wrote to stderr */
     runner_progress *progress; /* shared with the child, or NULL */
 } file_job;
 
@@ -97,6 +104,23 @@ static unsigned default_jobs(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+}
+
+/* True unless this process has several threads (as inside a Criterion test). A child forked
+ * from such a process has only the forking thread, and LeakSanitizer, which still sees the
+ * others, may then report false leaks. */
+static bool single_threaded(void)
+{
+    DIR *dir = opendir("/proc/self/task");
+    if (dir == NULL)
+        return true;
+    unsigned threads = 0;
+    struct dirent *e;
+    while ((e = readdir(dir)) != NULL)
+        if (e->d_name[0] != '.')
+            threads++;
+    closedir(dir);
+    return threads <= 1;
 }
 
 /* Returns 0, or 2 (usage error, reported on err), or -1 for --help. */
@@ -175,6 +199,7 @@ static int parse_options(int argc, char **argv, options *o, FILE *out, FILE *err
         }
 #undef TAKE_VALUE
     }
+    o->leak_check = single_threaded();
     if (o->nfiles == 0) {
         fprintf(err, "spectest-run: no input files\n");
         usage(err);
@@ -208,6 +233,11 @@ static void child_run(const options *o, file_job *job, int fd)
             close(null_fd);
         }
     }
+    if (job->errf != NULL) {
+        fflush(stderr);
+        dup2(fileno(job->errf), STDERR_FILENO);
+    }
+    signal(SIGALRM, SIG_DFL);
     if (o->timeout_s)
         alarm(o->timeout_s);
     runner_result r = {0};
@@ -222,9 +252,11 @@ static void child_run(const options *o, file_job *job, int fd)
     runner_result_free(&r);
     close(fd);
     fflush(stdout);
+    fflush(stderr);
 #ifdef HARNESS_ASAN
     /* _exit skips LeakSanitizer's exit-time check; leaks in wvm must still be reported. */
-    __lsan_do_leak_check();
+    if (o->leak_check)
+        __lsan_do_leak_check();
 #endif
     _exit(ok ? 0 : 3);
 }
@@ -271,6 +303,10 @@ static void job_finish_child(file_job *job, int status, unsigned timeout_s)
 {
     bool reported = job_parse_report(job);
     uint32_t line = job->progress ? job->progress->line : 0;
+    if (!reported && job->progress) {
+        job->result.counts = (spec_counts){job->progress->passed, job->progress->failed,
+                                           job->progress->skipped};
+    }
     char where[64] = "";
     if (!reported && line)
         snprintf(where, sizeof where, " in the command at line %" PRIu32, line);
@@ -301,11 +337,15 @@ static void job_start(const options *o, file_job *jobs, size_t index)
         job->done = true;
         return;
     }
+    job->errf = tmpfile();
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0) {
         close(fds[0]);
         close(fds[1]);
+        if (job->errf != NULL)
+            fclose(job->errf);
+        job->errf = NULL;
         job_fail(job, "fork: %s", strerror(errno));
         job->done = true;
         return;
@@ -313,9 +353,12 @@ static void job_start(const options *o, file_job *jobs, size_t index)
     if (pid == 0) {
         close(fds[0]);
         /* Read ends of the other running jobs' pipes are not ours. */
-        for (size_t i = 0; i < index; i++)
+        for (size_t i = 0; i < index; i++) {
             if (jobs[i].fd >= 0)
                 close(jobs[i].fd);
+            if (jobs[i].errf != NULL)
+                close(fileno(jobs[i].errf));
+        }
         child_run(o, job, fds[1]);
     }
     close(fds[1]);
@@ -344,6 +387,16 @@ static bool job_pump(file_job *job, unsigned timeout_s)
         }
     }
     job->pid = 0;
+    if (job->errf != NULL) {
+        char chunk[4096];
+        size_t got;
+        rewind(job->errf);
+        while ((got = fread(chunk, 1, sizeof chunk, job->errf)) > 0 &&
+               job->stderr_text.len < (1u << 20))
+            strbuf_append(&job->stderr_text, chunk, got);
+        fclose(job->errf);
+        job->errf = NULL;
+    }
     job_finish_child(job, status, timeout_s);
     return true;
 }
@@ -359,7 +412,29 @@ typedef struct summary {
     size_t n_expected_failures;
 } summary;
 
-static void report_file(FILE *out, expect_list *list, file_job *job, summary *sum)
+/* The child's stderr, each line prefixed with "  | ", at most STDERR_MAX_LINES lines. */
+static void print_stderr(FILE *out, const file_job *job)
+{
+    fprintf(out, "  stderr of %s:\n", job->name);
+    const char *p = strbuf_str(&job->stderr_text);
+    unsigned lines = 0;
+    while (*p && lines < STDERR_MAX_LINES) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        fprintf(out, "  | %.*s\n", (int)len, p);
+        lines++;
+        p += len + (nl != NULL);
+    }
+    if (*p) {
+        unsigned more = 0;
+        for (; *p; p++)
+            more += *p == '\n' || p[1] == '\0';
+        fprintf(out, "  | ... (%u more lines)\n", more);
+    }
+}
+
+static void report_file(FILE *out, expect_list *list, file_job *job, summary *sum,
+                        bool verbose)
 {
     runner_result *r = &job->result;
     expect_verdict v = expect_judge(list, job->name, r->counts.failed, r->broken);
@@ -390,6 +465,8 @@ static void report_file(FILE *out, expect_list *list, file_job *job, summary *su
             fprintf(out, "  ... and %" PRIu64 " more failures (-v or --details all shows them)\n",
                     r->dropped);
     }
+    if (job->stderr_text.len > 0 && (r->broken || verbose))
+        print_stderr(out, job);
     fflush(out);
     sum->total.passed += r->counts.passed;
     sum->total.failed += r->counts.failed;
@@ -409,11 +486,19 @@ static int report_summary(FILE *out, const options *o, const expect_list *list, 
     if (sum->n_expected_failures)
         fprintf(out, "%zu file(s) failed as expected (listed in %s)\n",
                 sum->n_expected_failures, list_name);
-    if (o->full_suite)
+    if (o->full_suite) {
+        size_t stale = 0;
         for (size_t i = 0; i < list->count; i++)
-            if (!list->seen[i])
-                fprintf(out, "warning: %s lists %s, which is not in the suite\n", list_name,
-                        list->names[i]);
+            stale += !list->seen[i];
+        if (stale) {
+            fprintf(out, "warning: %zu entries of %s name files that are not in the suite:",
+                    stale, list_name);
+            for (size_t i = 0; i < list->count; i++)
+                if (!list->seen[i])
+                    fprintf(out, " %s", list->names[i]);
+            fprintf(out, "\n");
+        }
+    }
     fprintf(out, "%" PRIu64 " passed, %" PRIu64 " failed, %" PRIu64 " skipped\n",
             sum->total.passed, sum->total.failed, sum->total.skipped);
     fflush(out);
@@ -441,7 +526,7 @@ static void run_children(const options *o, file_job *jobs, size_t n, expect_list
             next++;
         }
         while (reported < n && jobs[reported].done)
-            report_file(out, list, &jobs[reported++], sum);
+            report_file(out, list, &jobs[reported++], sum, o->verbose);
         if (running == 0)
             continue;
         size_t np = 0;
@@ -516,7 +601,7 @@ int harness_main(int argc, char **argv, FILE *out, FILE *err)
         for (size_t i = 0; i < o.nfiles; i++) {
             runner_run_file(jobs[i].path, jobs[i].detail_limit, NULL, &jobs[i].result);
             jobs[i].done = true;
-            report_file(out, &list, &jobs[i], &sum);
+            report_file(out, &list, &jobs[i], &sum, o.verbose);
         }
     } else {
         run_children(&o, jobs, o.nfiles, &list, &sum, out);
@@ -526,6 +611,7 @@ int harness_main(int argc, char **argv, FILE *out, FILE *err)
     for (size_t i = 0; i < o.nfiles; i++) {
         runner_result_free(&jobs[i].result);
         strbuf_free(&jobs[i].raw);
+        strbuf_free(&jobs[i].stderr_text);
     }
     if (progress)
         munmap(progress, progress_len);

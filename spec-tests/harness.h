@@ -122,17 +122,18 @@ typedef struct runner_result {
     uint64_t dropped;     /* failures counted but not written to details (limit reached) */
 } runner_result;
 
-/* Where the runner publishes the line of the command in progress (read by the driver when a
- * child process dies). May be NULL. */
+/* Where the runner publishes the command in progress and the counts so far (read by the
+ * driver when a child process dies, to say where and keep the partial counts). */
 typedef struct runner_progress {
     volatile uint32_t line;
+    volatile uint64_t passed, failed, skipped;
 } runner_progress;
 
 /* "dir/i32.json" -> "i32.wast" into buf. */
 void runner_file_name(const char *json_path, char *buf, size_t len);
 
 /* Runs every command of json_path in one fresh engine + store. detail_limit: failures
- * written to details (SIZE_MAX for all). Never aborts; *out must be zeroed by the caller
+ * written to details (SIZE_MAX for all). progress may be NULL. Never aborts; *out must be zeroed by the caller
  * and is released with runner_result_free. */
 void runner_run_file(const char *json_path, size_t detail_limit, runner_progress *progress,
                      runner_result *out);

@@ -395,17 +395,12 @@ static bool run_action(run_state *st, const json_t *action, action_result *out, 
         snprintf(why, len, "action without \"type\" or \"field\"");
         return false;
     }
-    if (json_string_length(jfield) != strlen(field)) {
-        snprintf(why, len, "export name contains a NUL byte, which wvm_instance_export "
-                           "(a C string) cannot name");
-        return false;
-    }
     wvm_instance *instance =
         resolve_instance(st, json_string_value(json_object_get(action, "module")), why, len);
     if (instance == NULL)
         return false;
     wvm_extern ext;
-    if (!wvm_instance_export(instance, field, &ext)) {
+    if (!wvm_instance_export_n(instance, field, json_string_length(jfield), &ext)) {
         snprintf(why, len, "no export \"%.200s\"", field);
         return false;
     }
@@ -702,6 +697,11 @@ void runner_run_file(const char *json_path, size_t detail_limit, runner_progress
             progress->line = json_is_integer(jline) ? (uint32_t)json_integer_value(jline) : 0;
         }
         run_command(&st, cmd, i);
+        if (progress) {
+            progress->passed = out->counts.passed;
+            progress->failed = out->counts.failed;
+            progress->skipped = out->counts.skipped;
+        }
     }
 
 done:

@@ -31,6 +31,13 @@ static const unsigned char invalid_wasm[] = {
     0x01, 0x7f, 0x03, 0x02, 0x01, 0x00, 0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b,
 };
 
+/* (module (func (export "spin") (loop (br 0)))): never returns. */
+static const unsigned char spin_wasm[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00,
+    0x00, 0x03, 0x02, 0x01, 0x00, 0x07, 0x08, 0x01, 0x04, 0x73, 0x70, 0x69, 0x6e,
+    0x00, 0x00, 0x0a, 0x09, 0x01, 0x07, 0x00, 0x03, 0x40, 0x0c, 0x00, 0x0b, 0x0b,
+};
+
 /* A bad magic number (malformed). */
 static const unsigned char malformed_wasm[] = {0x00, 0x61, 0x73, 0x00, 0x01, 0x00, 0x00, 0x00};
 
@@ -110,6 +117,7 @@ static void setup(void)
     write_file("m.0.wasm", arith_wasm, sizeof arith_wasm);
     write_file("m.1.wasm", invalid_wasm, sizeof invalid_wasm);
     write_file("m.2.wasm", malformed_wasm, sizeof malformed_wasm);
+    write_file("spin.wasm", spin_wasm, sizeof spin_wasm);
     write_script("good", GOOD_COMMANDS);
     write_script("wrong", GOOD_COMMANDS ",\n" WRONG_RETURN);
     write_script("wrongtrap", GOOD_COMMANDS ",\n" WRONG_TRAP);
@@ -134,6 +142,10 @@ typedef struct run {
     char *err;    /* everything written to the error stream */
     char last[256]; /* the last line of out */
 } run;
+
+/* The buffers of the last run, kept reachable so that a failed assertion (which leaves the
+ * test before run_free) does not add a LeakSanitizer report to the failure. */
+static char *live_out, *live_err;
 
 /* Runs harness_main with argv = {"spectest-run", args..., NULL}; "@" in an argument is
  * replaced by the temporary directory. */
@@ -167,6 +179,8 @@ static run harness(const char *first, ...)
     r.rc = harness_main(argc, argv, out, err);
     fclose(out);
     fclose(err);
+    live_out = r.out;
+    live_err = r.err;
     size_t n = strlen(r.out);
     while (n > 0 && r.out[n - 1] == '\n')
         n--;
@@ -181,6 +195,7 @@ static void run_free(run *r)
 {
     free(r->out);
     free(r->err);
+    live_out = live_err = NULL;
 }
 
 #define ASSERT_CONTAINS(haystack, needle)                                                      \
@@ -513,6 +528,24 @@ Test(harness_run, odd_input_is_an_error_not_a_crash)
         ASSERT_CONTAINS(r.out, "junk.wast:4: assert_return: no current module");
         run_free(&r);
     }
+}
+
+Test(harness_run, hung_file_times_out_even_when_listed)
+{
+    write_script("spin",
+                 "{\"type\": \"module\", \"line\": 1, \"filename\": \"spin.wasm\"},\n"
+                 "{\"type\": \"assert_return\", \"line\": 2, \"action\": {\"type\": "
+                 "\"invoke\", \"field\": \"spin\", \"args\": []}, \"expected\": []}");
+    write_text("expected.txt", "spin.wast\n");
+    run r = harness("--timeout", "1", "--expected-failures", "@/expected.txt", "@/spin.json",
+                    "@/good.json", NULL);
+    cr_assert_eq(r.rc, 1, "output:\n%s", r.out);
+    /* The module before the hang still counts (published by the child as it goes). */
+    ASSERT_CONTAINS(r.out, "spin.wast: 1 passed, 1 failed, 0 skipped (FAILED: did not run to the end)");
+    ASSERT_CONTAINS(r.out, "spin.wast: timed out after 1 s in the command at line 2");
+    ASSERT_CONTAINS(r.out, "good.wast: 7 passed, 0 failed, 1 skipped\n");
+    cr_assert_str_eq(r.last, "8 passed, 1 failed, 1 skipped");
+    run_free(&r);
 }
 
 Test(harness_run, usage_errors)

@@ -8,6 +8,7 @@
 #include <criterion/criterion.h>
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "wvm.h"
@@ -233,6 +234,57 @@ static const uint8_t wasm_table_export[] = {
     0x00, 0x0a, 0x05, 0x03, 0x01, 0x00, 0x01, 0x07, 0x0d, 0x02, 0x03, 0x74,
     0x61, 0x62, 0x01, 0x00, 0x03, 0x6d, 0x65, 0x6d, 0x02, 0x00, 0x00, 0x08,
     0x04, 0x6e, 0x61, 0x6d, 0x65, 0x02, 0x01, 0x00,
+};
+
+/*
+ * (module
+ *   (import "env" "sum" (func $sum (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32
+ *                                         i64 i64 i64 i64 i64 f32 f32 f64 f64 i32)
+ *                                  (result i64)))
+ *   (func (export "run") (result i64)
+ *     (call $sum (i32.const 1) (i32.const 2) (i32.const 3) (i32.const 4) (i32.const 5)
+ *                (i32.const 6) (i32.const 7) (i32.const 8) (i32.const 9) (i32.const 10)
+ *                (i64.const 11) (i64.const 12) (i64.const 13) (i64.const 14) (i64.const 15)
+ *                (f32.const 16) (f32.const 17) (f64.const 18) (f64.const 19) (i32.const -1))))
+ */
+static const uint8_t wasm_many[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x1d, 0x02, 0x60,
+    0x14, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7e,
+    0x7e, 0x7e, 0x7e, 0x7e, 0x7d, 0x7d, 0x7c, 0x7c, 0x7f, 0x01, 0x7e, 0x60,
+    0x00, 0x01, 0x7e, 0x02, 0x0b, 0x01, 0x03, 0x65, 0x6e, 0x76, 0x03, 0x73,
+    0x75, 0x6d, 0x00, 0x00, 0x03, 0x02, 0x01, 0x01, 0x07, 0x07, 0x01, 0x03,
+    0x72, 0x75, 0x6e, 0x00, 0x01, 0x0a, 0x42, 0x01, 0x40, 0x00, 0x41, 0x01,
+    0x41, 0x02, 0x41, 0x03, 0x41, 0x04, 0x41, 0x05, 0x41, 0x06, 0x41, 0x07,
+    0x41, 0x08, 0x41, 0x09, 0x41, 0x0a, 0x42, 0x0b, 0x42, 0x0c, 0x42, 0x0d,
+    0x42, 0x0e, 0x42, 0x0f, 0x43, 0x00, 0x00, 0x80, 0x41, 0x43, 0x00, 0x00,
+    0x88, 0x41, 0x44, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x32, 0x40, 0x44,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x33, 0x40, 0x41, 0x7f, 0x10, 0x00,
+    0x0b, 0x00, 0x14, 0x04, 0x6e, 0x61, 0x6d, 0x65, 0x01, 0x06, 0x01, 0x00,
+    0x03, 0x73, 0x75, 0x6d, 0x02, 0x05, 0x02, 0x00, 0x00, 0x01, 0x00,
+};
+
+/*
+ * (module
+ *   (import "env" "cb" (func $cb (param i32) (result i32)))
+ *   (func (export "double") (param i32) (result i32)
+ *     (i32.mul (local.get 0) (i32.const 2)))
+ *   (func (export "boom") (param i32) (result i32) unreachable)
+ *   (func (export "outer") (param i32) (result i32)
+ *     (i32.add (call $cb (local.get 0)) (i32.const 100)))
+ *   (func (export "a\00b") (result i32) (i32.const 5)))
+ */
+static const uint8_t wasm_reenter[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x0a, 0x02, 0x60,
+    0x01, 0x7f, 0x01, 0x7f, 0x60, 0x00, 0x01, 0x7f, 0x02, 0x0a, 0x01, 0x03,
+    0x65, 0x6e, 0x76, 0x02, 0x63, 0x62, 0x00, 0x00, 0x03, 0x05, 0x04, 0x00,
+    0x00, 0x00, 0x01, 0x07, 0x1f, 0x04, 0x06, 0x64, 0x6f, 0x75, 0x62, 0x6c,
+    0x65, 0x00, 0x01, 0x04, 0x62, 0x6f, 0x6f, 0x6d, 0x00, 0x02, 0x05, 0x6f,
+    0x75, 0x74, 0x65, 0x72, 0x00, 0x03, 0x03, 0x61, 0x00, 0x62, 0x00, 0x04,
+    0x0a, 0x1d, 0x04, 0x07, 0x00, 0x20, 0x00, 0x41, 0x02, 0x6c, 0x0b, 0x03,
+    0x00, 0x00, 0x0b, 0x0a, 0x00, 0x20, 0x00, 0x10, 0x00, 0x41, 0xe4, 0x00,
+    0x6a, 0x0b, 0x04, 0x00, 0x41, 0x05, 0x0b, 0x00, 0x19, 0x04, 0x6e, 0x61,
+    0x6d, 0x65, 0x01, 0x05, 0x01, 0x00, 0x02, 0x63, 0x62, 0x02, 0x0b, 0x05,
+    0x00, 0x00, 0x01, 0x00, 0x02, 0x00, 0x03, 0x00, 0x04, 0x00,
 };
 
 /* ---- fixture ---- */
@@ -629,6 +681,140 @@ Test(runtime, host_finalizer_runs_at_store_delete)
     cr_assert_eq(h.finalized, 0);
     wvm_store_delete(s);
     cr_assert_eq(h.finalized, 1);
+}
+
+/* cb for wasm_reenter: calls back into the calling instance ("double", or "boom" when
+ * *env is nonzero) through the caller's store. */
+static wvm_trap_code host_reenter(wvm_caller *caller, const wvm_val *args, wvm_val *results,
+                                  void *env)
+{
+    int *mode = env;
+    wvm_instance *inst = wvm_caller_instance(caller);
+    wvm_extern ext;
+    if (!inst || !wvm_instance_export(inst, *mode ? "boom" : "double", &ext))
+        return WVM_TRAP_HOST;
+    wvm_val r;
+    wvm_error err;
+    wvm_status st = wvm_func_call(wvm_caller_store(caller), ext.of.func, args, 1, &r, 1, &err);
+    if (st != WVM_OK) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "nested call failed: %s", err.message);
+        wvm_caller_set_trap_message(caller, msg);
+        return WVM_TRAP_HOST;
+    }
+    results[0].of.i32 = r.of.i32 + 1;
+    return WVM_TRAP_NONE;
+}
+
+Test(runtime, host_function_reenters_wasm)
+{
+    static const wvm_valkind i32[] = {WVM_I32};
+    int mode = 0;
+    wvm_functype t = {1, 1, i32, i32};
+    define("env", "cb", ext_func(wvm_func_new(store, &t, host_reenter, &mode, NULL)));
+    wvm_instance *inst = INSTANTIATE_OK(wasm_reenter);
+    wvm_func *outer = get_export(inst, "outer", WVM_EXTERN_FUNC).of.func;
+    wvm_val arg = val_i32(5), res;
+    wvm_error err;
+    cr_assert_eq(wvm_func_call(store, outer, &arg, 1, &res, 1, &err), WVM_OK, "%s", err.message);
+    cr_assert_eq(res.of.i32, 111);
+
+    mode = 1;
+    cr_assert_eq(wvm_func_call(store, outer, &arg, 1, &res, 1, &err), WVM_ERR_TRAP);
+    cr_assert_eq(err.trap, WVM_TRAP_HOST);
+    cr_assert(strstr(err.message, "nested call failed: unreachable in function #2 at offset 0x"), "%s",
+              err.message);
+
+    mode = 0;
+    cr_assert_eq(wvm_func_call(store, outer, &arg, 1, &res, 1, &err), WVM_OK, "%s", err.message);
+    cr_assert_eq(res.of.i32, 111);
+}
+
+Test(runtime, export_name_with_nul)
+{
+    define("env", "cb", ext_func(host_func((const wvm_valkind[]){WVM_I32}, 1,
+                                           (const wvm_valkind[]){WVM_I32}, 1)));
+    wvm_instance *inst = INSTANTIATE_OK(wasm_reenter);
+    wvm_extern ext;
+    cr_assert(!wvm_instance_export(inst, "a", &ext));
+    cr_assert(wvm_instance_export_n(inst, "a\0b", 3, &ext));
+    cr_assert_eq(ext.kind, WVM_EXTERN_FUNC);
+    wvm_val r;
+    wvm_error err;
+    cr_assert_eq(wvm_func_call(store, ext.of.func, NULL, 0, &r, 1, &err), WVM_OK, "%s",
+                 err.message);
+    cr_assert_eq(r.of.i32, 5);
+
+    /* Re-exported under the same NUL-containing name through the linker. */
+    cr_assert_eq(wvm_linker_define_instance(linker, "m", inst, &err), WVM_OK, "%s", err.message);
+}
+
+static wvm_trap_code host_sum(wvm_caller *caller, const wvm_val *args, wvm_val *results,
+                              void *env)
+{
+    (void)caller, (void)env;
+    int64_t sum = 0;
+    for (int i = 0; i < 20; i++) {
+        switch (args[i].kind) {
+        case WVM_I32:
+            sum += args[i].of.i32;
+            break;
+        case WVM_I64:
+            sum += args[i].of.i64;
+            break;
+        case WVM_F32:
+            sum += (int64_t)args[i].of.f32;
+            break;
+        case WVM_F64:
+            sum += (int64_t)args[i].of.f64;
+            break;
+        default:
+            return WVM_TRAP_HOST;
+        }
+    }
+    results[0].of.i64 = sum;
+    return WVM_TRAP_NONE;
+}
+
+Test(runtime, host_function_many_values)
+{
+    static const wvm_valkind params[20] = {
+        WVM_I32, WVM_I32, WVM_I32, WVM_I32, WVM_I32, WVM_I32, WVM_I32, WVM_I32, WVM_I32, WVM_I32,
+        WVM_I64, WVM_I64, WVM_I64, WVM_I64, WVM_I64, WVM_F32, WVM_F32, WVM_F64, WVM_F64, WVM_I32,
+    };
+    static const wvm_valkind results[] = {WVM_I64};
+    wvm_functype t = {20, 1, params, results};
+    define("env", "sum", ext_func(wvm_func_new(store, &t, host_sum, NULL, NULL)));
+    wvm_instance *inst = INSTANTIATE_OK(wasm_many);
+    wvm_val r;
+    wvm_error err;
+    cr_assert_eq(wvm_func_call(store, get_export(inst, "run", WVM_EXTERN_FUNC).of.func, NULL, 0,
+                               &r, 1, &err),
+                 WVM_OK, "%s", err.message);
+    cr_assert_eq(r.of.i64, 189);
+}
+
+/* A host function whose result has the wrong kind traps instead of passing garbage on. */
+static wvm_trap_code host_bad_result(wvm_caller *caller, const wvm_val *args, wvm_val *results,
+                                     void *env)
+{
+    (void)caller, (void)args, (void)env;
+    results[0].kind = WVM_F64;
+    results[0].of.f64 = 1.0;
+    return WVM_TRAP_NONE;
+}
+
+Test(runtime, host_function_bad_result_kind)
+{
+    static const wvm_valkind i32[] = {WVM_I32};
+    wvm_functype t = {1, 1, i32, i32};
+    wvm_func *f = wvm_func_new(store, &t, host_bad_result, NULL, NULL);
+    cr_assert_not_null(f);
+    wvm_val arg = val_i32(1), res;
+    wvm_error err;
+    cr_assert_eq(wvm_func_call(store, f, &arg, 1, &res, 1, &err), WVM_ERR_TRAP);
+    cr_assert_eq(err.trap, WVM_TRAP_HOST);
+    cr_assert(strstr(err.message, "result 0"), "%s", err.message);
 }
 
 /* ---- globals ---- */

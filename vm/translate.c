@@ -300,11 +300,11 @@ static bool branch_needs_moves(const tr_state *t, const tr_frame *f)
     return false;
 }
 
-/* Copies the top `arity` values into frame f's label slots (ascending order is safe: each
- * source sits at or above its destination). */
-static void move_to_label(tr_state *t, tr_frame *f)
+/* Copies the top n values into the slots of frame f's values, f->height + i (ascending
+ * order is safe: each source sits at or above its destination). Branches move the label's
+ * arity; falling through `else`/`end` moves the block's results. */
+static void move_to_frame(tr_state *t, const tr_frame *f, uint32_t n)
 {
-    uint32_t n = label_arity(f);
     for (uint32_t i = 0; i < n; i++) {
         uint32_t k = t->nvals - n + i;
         uint32_t dst = natural_slot(t, f->height + i);
@@ -355,7 +355,7 @@ static void emit_branch(tr_state *t, tr_frame *f)
         emit_return(t);
         return;
     }
-    move_to_label(t, f);
+    move_to_frame(t, f, label_arity(f));
     emit_op(t, VM_OP_br);
     emit_target(t, f);
 }
@@ -568,19 +568,23 @@ static void translate_simple(tr_state *t, uint32_t op, const wasm_op_info *info)
     }
     if (info->p1 != WASM_SIG_NONE) { /* binary */
         uint32_t nb = t->nvals - 1, na = t->nvals - 2;
+        /* A constant operand becomes an immediate when the operator has that form; for a
+         * commutative operator the constant may be on either side. (Entries are never
+         * swapped on the stack: a VAL_SLOT entry's location is its height.) */
+        uint32_t nconst = nb, nother = na;
         if (t->vals[na].kind == VAL_CONST && t->vals[nb].kind != VAL_CONST && is_commutative(op)) {
-            tr_val tmp = t->vals[na];
-            t->vals[na] = t->vals[nb];
-            t->vals[nb] = tmp;
+            nconst = na;
+            nother = nb;
         }
-        tr_val *b = &t->vals[nb];
+        const tr_val *c = &t->vals[nconst];
         vm_opcode imm_op = vm_op_for_wasm(op, true);
-        bool fits = b->kind == VAL_CONST &&
-                    (b->type == WASM_I32 || (int64_t)b->bits == (int64_t)(int32_t)b->bits);
+        bool fits = c->kind == VAL_CONST &&
+                    (c->type == WASM_I32 || (int64_t)c->bits == (int64_t)(int32_t)c->bits);
         if (imm_op && fits) {
-            uint32_t imm = (uint32_t)b->bits;
+            uint32_t imm = (uint32_t)c->bits;
+            uint32_t a = operand_slot(t, nother);
             pop_val(t);
-            uint32_t a = pop_slot(t);
+            pop_val(t);
             uint32_t pos = emit_op(t, imm_op);
             emit_word(t, natural_slot(t, t->nvals));
             mark_producer(t, pos);
@@ -689,7 +693,7 @@ static void translate_else(tr_state *t)
 {
     tr_frame *f = &t->frames[t->nframes - 1];
     if (!f->unreachable) {
-        move_to_label(t, f);
+        move_to_frame(t, f, f->nresults);
         emit_op(t, VM_OP_br);
         emit_target(t, f);
     }
@@ -714,7 +718,7 @@ static bool translate_end(tr_state *t)
         return true;
     }
     if (!f->unreachable)
-        move_to_label(t, f);
+        move_to_frame(t, f, f->nresults);
     if (!t->oom) {
         resolve_fixups(t, f->fixups, t->ncode);
         if (f->else_fixup != NO_POS)
@@ -1109,8 +1113,10 @@ wasm_status vm_translate(const wasm_module *m, uint32_t func_index, vm_code **ou
     t.pending = calloc((size_t)t.nlocals + 1, sizeof *t.pending);
     if (!t.local_types || !t.pending)
         goto fail;
-    memcpy(t.local_types, wasm_functype_params(type), type->nparams);
-    memcpy(t.local_types + type->nparams, fn->local_types, fn->nlocals);
+    if (type->nparams)
+        memcpy(t.local_types, wasm_functype_params(type), type->nparams);
+    if (fn->nlocals)
+        memcpy(t.local_types + type->nparams, fn->local_types, fn->nlocals);
 
     tr_frame *f = push_frame(&t, WASM_OP_end);
     if (!f)
