@@ -353,16 +353,18 @@ static wasm_status check_exports(const wasm_module *m, wasm_error *err)
         v[i] = (export_name){m->exports[i].name, m->exports[i].name_len, i};
     qsort(v, m->nexports, sizeof *v, export_name_cmp);
     uint32_t dup = UINT32_MAX;
-    for (uint32_t i = 1; i < m->nexports; i++)
-        if (v[i].len == v[i - 1].len && (!v[i].len || !memcmp(v[i].name, v[i - 1].name, v[i].len)) &&
-            v[i].index < dup)
+    for (uint32_t i = 1; i < m->nexports; i++) {
+        bool same = v[i].len == v[i - 1].len &&
+                    (!v[i].len || !memcmp(v[i].name, v[i - 1].name, v[i].len));
+        if (same && v[i].index < dup)
             dup = v[i].index;
+    }
     free(v);
     if (dup != UINT32_MAX) {
         const wasm_export *e = &m->exports[dup];
+        int shown = (int)(e->name_len > 64 ? 64 : e->name_len);
         return wasm_error_set(err, WASM_ERR_INVALID, e->offset, WASM_NO_FUNC,
-                              "duplicate export name \"%.*s\"", (int)(e->name_len > 64 ? 64 : e->name_len),
-                              e->name);
+                              "duplicate export name \"%.*s\"", shown, e->name);
     }
     return WASM_OK;
 }

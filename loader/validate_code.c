@@ -830,6 +830,9 @@ wasm_status vcode_validate_func(vcode_state *s, const wasm_module *m, uint32_t d
         return WASM_OK;
     if (c.r.error)
         return reader_failure(m, &c.r, c.adjust, c.func_index, err);
+    if (c.status == WASM_OK) /* every failure path records one; never report success here */
+        return wasm_error_set(err, WASM_ERR_INVALID, ins_offset(&c), c.func_index,
+                              "validation failed");
     return c.status;
 }
 

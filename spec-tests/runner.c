@@ -429,7 +429,11 @@ static bool run_action(run_state *st, const json_t *action, action_result *out, 
         return false;
     }
     const json_t *jargs = json_object_get(action, "args");
-    size_t nargs = json_is_array(jargs) ? json_array_size(jargs) : 0;
+    if (jargs != NULL && !json_is_array(jargs)) {
+        snprintf(why, len, "\"args\" is not an array");
+        return false;
+    }
+    size_t nargs = json_array_size(jargs);
     size_t nresults = wvm_func_result_count(ext.of.func);
     wvm_val *args = calloc(nargs ? nargs : 1, sizeof *args);
     out->results = calloc(nresults ? nresults : 1, sizeof *out->results);
