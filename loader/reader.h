@@ -128,7 +128,7 @@ static inline bool reader_sleb(wasm_reader *r, unsigned bits, int64_t *out)
 
 static inline bool reader_u32(wasm_reader *r, uint32_t *out)
 {
-    uint64_t v;
+    uint64_t v = 0;
     if (!reader_uleb(r, 32, &v))
         return false;
     *out = (uint32_t)v;
@@ -137,7 +137,7 @@ static inline bool reader_u32(wasm_reader *r, uint32_t *out)
 
 static inline bool reader_s32(wasm_reader *r, int32_t *out)
 {
-    int64_t v;
+    int64_t v = 0;
     if (!reader_sleb(r, 32, &v))
         return false;
     *out = (int32_t)v;
