@@ -34,15 +34,25 @@ UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 # The unit tests drive the harness in-process (tests/test_harness.c): everything but its main.
 HARNESS_LIB_OBJS := $(filter-out $(BUILD)/spec-tests/main.o,$(HARNESS_OBJS))
 
-$(HARNESS_OBJS): CFLAGS_ALL += $(JANSSON_CFLAGS)
-$(UNIT_OBJS): CFLAGS_ALL += $(JANSSON_CFLAGS) $(CRITERION_CFLAGS)
+# Include flags of the test libraries, for the objects that use them.
+$(HARNESS_OBJS): DEP_CFLAGS = $(JANSSON_CFLAGS)
+$(UNIT_OBJS): DEP_CFLAGS = $(JANSSON_CFLAGS) $(CRITERION_CFLAGS)
 
-.PHONY: all clean test unit spec sanitize deps clang everything
+.PHONY: all clean test unit spec sanitize deps clang everything FORCE
 all: $(BUILD)/wvm $(BUILD)/libwvm.a
 
-$(BUILD)/%.o: %.c
+# The compiler and flags of the last build in $(BUILD): objects are rebuilt when they change
+# (e.g. `make sanitize EXTRA_CFLAGS=...`), instead of silently reusing stale ones.
+FLAGS_STAMP := $(BUILD)/.build-flags
+FLAGS_TEXT = $(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL)
+$(FLAGS_STAMP): FORCE
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+	@printf '%s\n' '$(FLAGS_TEXT)' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+
+$(BUILD)/%.o: %.c $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(DEP_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/libwvm.a: $(LIB_OBJS)
 	@rm -f $@

@@ -163,9 +163,18 @@ wvm_status rt_error_trap(wvm_store *store, wvm_error *err, const vm_trap *trap)
         n = snprintf(err->message, sizeof err->message, "%s", name);
     }
     /* A host callback's own message follows the location. */
-    if (host_message && n >= 0 && (size_t)n < sizeof err->message - 1)
-        n = snprintf(err->message + n, sizeof err->message - (size_t)n, ": %s", message);
     (void)n;
+    if (host_message) {
+        /* appended by hand: it is truncated on purpose when the report is full */
+        size_t used = strlen(err->message);
+        if (used + 3 < sizeof err->message) {
+            memcpy(err->message + used, ": ", 2);
+            used += 2;
+            size_t k = strnlen(message, sizeof err->message - 1 - used);
+            memcpy(err->message + used, message, k);
+            err->message[used + k] = '\0';
+        }
+    }
     return WVM_ERR_TRAP;
 }
 

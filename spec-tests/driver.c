@@ -404,7 +404,8 @@ static bool job_pump(file_job *job, unsigned timeout_s)
 /* ---- reports ---- */
 
 typedef struct summary {
-    spec_counts total;
+    spec_counts total;          /* files expected to pass (the closing total line) */
+    spec_counts expected;       /* files listed as expected failures, reported apart */
     strbuf unexpected_failures; /* " a.wast b.wast" */
     strbuf unexpected_passes;
     size_t n_unexpected_failures;
@@ -468,9 +469,10 @@ static void report_file(FILE *out, expect_list *list, file_job *job, summary *su
     if (job->stderr_text.len > 0 && (r->broken || verbose))
         print_stderr(out, job);
     fflush(out);
-    sum->total.passed += r->counts.passed;
-    sum->total.failed += r->counts.failed;
-    sum->total.skipped += r->counts.skipped;
+    spec_counts *into = v == EXPECT_EXPECTED_FAILURE ? &sum->expected : &sum->total;
+    into->passed += r->counts.passed;
+    into->failed += r->counts.failed;
+    into->skipped += r->counts.skipped;
 }
 
 static int report_summary(FILE *out, const options *o, const expect_list *list, summary *sum)
@@ -484,8 +486,11 @@ static int report_summary(FILE *out, const options *o, const expect_list *list, 
                 "FAILED: %zu file(s) listed in %s now pass; delete their lines from it:%s\n",
                 sum->n_unexpected_passes, list_name, strbuf_str(&sum->unexpected_passes));
     if (sum->n_expected_failures)
-        fprintf(out, "%zu file(s) failed as expected (listed in %s)\n",
-                sum->n_expected_failures, list_name);
+        fprintf(out,
+                "%zu file(s) failed as expected (listed in %s); their assertions: %" PRIu64
+                " passed, %" PRIu64 " failed, %" PRIu64 " skipped (not in the total below)\n",
+                sum->n_expected_failures, list_name, sum->expected.passed, sum->expected.failed,
+                sum->expected.skipped);
     if (o->full_suite) {
         size_t stale = 0;
         for (size_t i = 0; i < list->count; i++)
