@@ -305,6 +305,7 @@ static wvm_status rt_allocate_defined(wvm_instance *inst, wvm_error *err)
         inst->nmemories_ready++;
         inst->vm.memories[m->nmemory_imports + i] = &mem->vm;
     }
+    inst->vm.memory0 = m->nmemories ? inst->vm.memories[0] : NULL;
 
     /* Each global is visible to the initialisers after it (extended-const allows global.get
      * of earlier defined globals; plain 2.0 validation only admits imported ones). */

@@ -57,7 +57,7 @@
 
 #define REFRESH_MEMORY()                                                                       \
     do {                                                                                       \
-        vm_memory *m0_ = inst->module->nmemories ? inst->memories[0] : NULL;                   \
+        const vm_memory *m0_ = inst->memory0;                                                  \
         mem = m0_ ? m0_->data : NULL;                                                          \
         mem_size = m0_ ? m0_->size : 0;                                                        \
     } while (0)
@@ -392,13 +392,13 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, void *user, vm_trap *trap)
     /* ---- memory ---- */
     CASE(memory_size)
     {
-        fp[pc[1]] = inst->memories[0]->pages;
+        fp[pc[1]] = inst->memory0->pages;
         pc += 2;
         NEXT();
     }
     CASE(memory_grow)
     {
-        int64_t old = vm_memory_grow(inst->memories[0], RD_u32(pc[2]));
+        int64_t old = vm_memory_grow(inst->memory0, RD_u32(pc[2]));
         WR_u32(pc[1], (uint32_t)old);
         REFRESH_MEMORY();
         pc += 3;

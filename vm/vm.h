@@ -83,6 +83,7 @@ typedef struct vm_instance {
     vm_func **funcs;                /* nfuncs_total entries */
     vm_table **tables;
     vm_memory **memories;
+    vm_memory *memory0;             /* memories[0], or NULL when the module has no memory */
     vm_global **globals;
     vm_elem_segment *elems;         /* one per element segment */
     vm_data_segment *datas;         /* one per data segment */
