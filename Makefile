@@ -1,6 +1,7 @@
 # wvm build. `make` builds build/wvm and build/libwvm.a; `make test` runs the unit and spec
 # tests; `make sanitize` runs the same tests under ASan + UBSan; `make clang` builds everything
-# with clang into build-clang. `make spec SPEC=i32` runs one spec file (see spec-tests/run.sh).
+# with clang into build-clang. `make spec SPEC=i32` runs one spec file (see spec-tests/run.sh);
+# `make fuel-check` compares native fuel metering with the reference count over the suite.
 
 CC ?= cc
 BUILD ?= build
@@ -91,12 +92,27 @@ unit: $(BUILD)/unit-tests
 spec: $(BUILD)/spectest-run
 	BUILD=$(BUILD) spec-tests/run.sh $(SPEC_ARGS) $(SPEC)
 
-# Unit tests, then the spec suite (both run even if the first fails).
+# Fuel exactness (spec-tests/fuel-check.sh), once per cost model of FUEL_MODELS (presets or
+# cost files): the suite with --meter native and with --meter reference, both held to the
+# expected-failures list, and their fuel logs compared invocation by invocation. SPEC and
+# SPEC_ARGS apply as for `make spec`, e.g. `make fuel-check FUEL_MODELS=uniform SPEC=i32`.
+FUEL_MODELS ?= default uniform
+.PHONY: fuel-check
+fuel-check: $(BUILD)/spectest-run
+	@rc=0; \
+	for model in $(FUEL_MODELS); do \
+	    BUILD=$(BUILD) spec-tests/fuel-check.sh "$$model" $(SPEC_ARGS) $(SPEC) || rc=1; \
+	done; \
+	exit $$rc
+
+# Unit tests, the spec suite, then the spec suite metered (fuel-check); all run even if one
+# fails.
 test: deps
 	@$(MAKE) --no-print-directory everything
 	@rc=0; \
 	$(MAKE) --no-print-directory unit || rc=1; \
 	$(MAKE) --no-print-directory spec || rc=1; \
+	$(MAKE) --no-print-directory fuel-check || rc=1; \
 	exit $$rc
 
 SANITIZE_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

@@ -18,6 +18,7 @@ typedef struct cli_option_def {
     unsigned commands;     /* CLI_CMD_BIT mask of the commands that accept it */
     bool takes_value;      /* "--name VALUE" or "--name=VALUE" */
     bool ends_options;     /* every later argv entry is an operand of this option */
+    const char *requires;  /* another option that must also be given, or NULL */
     /* Stores the option in opts; returns false with a reason in msg for a bad value. */
     bool (*apply)(cli_options *opts, const char *value, char *msg, size_t msg_size);
 } cli_option_def;
@@ -39,16 +40,71 @@ static bool cli_opt_invoke(cli_options *opts, const char *value, char *msg, size
     return true;
 }
 
+/* --fuel turns metering on; it keeps a mode already chosen by an earlier --meter. */
+static bool cli_opt_fuel(cli_options *opts, const char *value, char *msg, size_t msg_size)
+{
+    cli_fuel_status st = cli_parse_fuel(value, &opts->fuel);
+    if (st != CLI_FUEL_OK) {
+        char reason[192];
+        cli_fuel_message(st, value, reason, sizeof reason);
+        snprintf(msg, msg_size, "--fuel: %s", reason);
+        return false;
+    }
+    if (opts->metering == WVM_METER_OFF)
+        opts->metering = WVM_METER_NATIVE;
+    return true;
+}
+
+/* --meter sets the mode in either order with --fuel ("requires" rejects it alone). */
+static bool cli_opt_meter(cli_options *opts, const char *value, char *msg, size_t msg_size)
+{
+    if (strcmp(value, "native") == 0) {
+        opts->metering = WVM_METER_NATIVE;
+    } else if (strcmp(value, "reference") == 0) {
+        opts->metering = WVM_METER_REFERENCE;
+    } else {
+        snprintf(msg, msg_size, "--meter: unknown mode '%.64s' (expected native or reference)",
+                 value);
+        return false;
+    }
+    return true;
+}
+
+static bool cli_opt_cost_model(cli_options *opts, const char *value, char *msg, size_t msg_size)
+{
+    if (value[0] == '\0') {
+        snprintf(msg, msg_size, "--cost-model needs default, uniform or a file name");
+        return false;
+    }
+    opts->cost_model = value;
+    return true;
+}
+
+static bool cli_opt_report_fuel(cli_options *opts, const char *value, char *msg,
+                                size_t msg_size)
+{
+    (void)value, (void)msg, (void)msg_size;
+    opts->report_fuel = true;
+    return true;
+}
+
+#define CLI_RUN CLI_CMD_BIT(CLI_CMD_RUN)
+
 static const cli_option_def cli_option_table[] = {
-    {"--help", CLI_CMD_BIT(CLI_CMD_RUN) | CLI_CMD_BIT(CLI_CMD_VALIDATE), false, false,
-     cli_opt_help},
-    {"--invoke", CLI_CMD_BIT(CLI_CMD_RUN), true, true, cli_opt_invoke},
+    {"--help", CLI_RUN | CLI_CMD_BIT(CLI_CMD_VALIDATE), false, false, NULL, cli_opt_help},
+    {"--invoke", CLI_RUN, true, true, NULL, cli_opt_invoke},
+    {"--fuel", CLI_RUN, true, false, NULL, cli_opt_fuel},
+    {"--meter", CLI_RUN, true, false, "--fuel", cli_opt_meter},
+    {"--cost-model", CLI_RUN, true, false, "--fuel", cli_opt_cost_model},
+    {"--report-fuel", CLI_RUN, false, false, "--fuel", cli_opt_report_fuel},
 };
+
+#define CLI_NOPTIONS (sizeof cli_option_table / sizeof cli_option_table[0])
 
 static const cli_option_def *cli_find_option(const char *arg, const char **inline_value)
 {
     *inline_value = NULL;
-    for (size_t i = 0; i < sizeof cli_option_table / sizeof cli_option_table[0]; i++) {
+    for (size_t i = 0; i < CLI_NOPTIONS; i++) {
         const cli_option_def *def = &cli_option_table[i];
         size_t len = strlen(def->name);
         if (strncmp(arg, def->name, len) != 0)
@@ -100,6 +156,7 @@ cli_parse_status cli_parse_options(int argc, char *const *argv, cli_options *opt
 
     cli_command command = opts->command;
     bool options_done = false; /* after "--" every argument is an operand */
+    bool seen[CLI_NOPTIONS] = {false};
     for (int i = 2; i < argc; i++) {
         const char *arg = argv[i];
         if (!options_done && arg[0] == '-' && arg[1] != '\0') {
@@ -113,6 +170,12 @@ cli_parse_status cli_parse_options(int argc, char *const *argv, cli_options *opt
                 snprintf(msg, msg_size, "unknown option '%s'", arg);
                 return CLI_PARSE_SYNTAX;
             }
+            /* A repeated option is an error rather than a silent override. */
+            if (seen[def - cli_option_table]) {
+                snprintf(msg, msg_size, "option %s given more than once", def->name);
+                return CLI_PARSE_SYNTAX;
+            }
+            seen[def - cli_option_table] = true;
             if (def->takes_value && !value) {
                 if (i + 1 >= argc) {
                     snprintf(msg, msg_size, "option %s needs a value", def->name);
@@ -141,11 +204,23 @@ cli_parse_status cli_parse_options(int argc, char *const *argv, cli_options *opt
         snprintf(msg, msg_size, "missing FILE operand");
         return CLI_PARSE_SYNTAX;
     }
+    /* Options that would silently do nothing without another one are errors. */
+    for (size_t i = 0; i < CLI_NOPTIONS; i++) {
+        const char *needed = cli_option_table[i].requires;
+        if (!seen[i] || !needed)
+            continue;
+        const char *ignored;
+        const cli_option_def *dep = cli_find_option(needed, &ignored);
+        if (!seen[dep - cli_option_table]) {
+            snprintf(msg, msg_size, "%s needs %s", cli_option_table[i].name, needed);
+            return CLI_PARSE_SYNTAX;
+        }
+    }
     return CLI_PARSE_OK;
 }
 
 #define CLI_SYNOPSIS                                                                            \
-    "usage: wvm run FILE.wasm [--invoke NAME [ARG...]]\n"                                      \
+    "usage: wvm run [OPTION...] FILE.wasm [OPTION...] [--invoke NAME [ARG...]]\n"              \
     "       wvm validate FILE.wasm\n"                                                          \
     "       wvm --help | --version\n"
 
@@ -163,14 +238,194 @@ void cli_print_help(FILE *f)
           "            the ARGs, or `_start` if the module exports it, and print the results\n"
           "  validate  check that FILE is a valid module; prints nothing when it is\n"
           "\n"
+          "run options (before FILE or between FILE and --invoke; each at most once;\n"
+          "--opt=VALUE works too):\n"
+          "  --invoke NAME [ARG...]  call export NAME; every later argument is an ARG\n"
+          "  --fuel N            meter execution, starting with N fuel; running out is a trap\n"
+          "                      (exit 1). N is a whole number from 0 to 2^64-1, written\n"
+          "                      1000000, 1_000_000, 1e9 or 1.5e6\n"
+          "  --meter MODE        with --fuel: native (the default) charges per block;\n"
+          "                      reference charges operator by operator (slow, for checking)\n"
+          "  --cost-model MODEL  with --fuel: default (the default), uniform, or a cost file\n"
+          "                      (docs/cost-model.md; write ./default for a file so named)\n"
+          "  --report-fuel       with --fuel: print \"fuel consumed: X, remaining: Y\" on\n"
+          "                      stderr after the run, also when it trapped\n"
+          "\n"
           "arguments are parsed by the function's parameter types:\n"
           "  i32, i64   decimal or 0x-hex, optionally negative (unsigned values up to 2^N-1\n"
           "             are accepted and wrap)\n"
           "  f32, f64   decimal, scientific or hex float, inf, -inf, nan, nan:0xPAYLOAD\n"
           "  funcref, externref   null\n"
           "\n"
-          "exit status: 0 success, 1 trap, 2 any other error\n",
+          "exit status: 0 success, 1 trap (including out of fuel), 2 any other error\n",
           f);
+}
+
+/* ---- fuel amounts ---- */
+
+static bool cli_is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* Scans DIGITS at *p: decimal digits, an underscore allowed only between two digits. Sets
+ * [*begin, *end) to the span (digits and underscores) and advances *p past it. An underscore
+ * not followed by a digit is left at *p, where the caller's grammar rejects it. */
+static bool cli_scan_digits(const char **p, const char **begin, const char **end)
+{
+    const char *s = *p;
+    if (!cli_is_digit(*s))
+        return false;
+    *begin = s;
+    for (;;) {
+        while (cli_is_digit(*s))
+            s++;
+        if (s[0] != '_' || !cli_is_digit(s[1]))
+            break;
+        s++;
+    }
+    *end = s;
+    *p = s;
+    return true;
+}
+
+/* Exponents are saturated to +-CLI_EXP_LIMIT, which keeps the place arithmetic below inside
+ * int64_t. Saturating does not change the outcome: a digit's place is less than the string's
+ * length (far below 2^61) away from zero, so any exponent beyond the limit already gives
+ * "too large" (positive) or "not a whole number" (negative). */
+#define CLI_EXP_LIMIT ((int64_t)1 << 61)
+
+cli_fuel_status cli_parse_fuel(const char *s, uint64_t *out)
+{
+    const char *p = s;
+    char sign = 0;
+    if (*p == '+' || *p == '-')
+        sign = *p++;
+
+    /* Syntax: DIGITS ['.' DIGITS] [('e' | 'E') ['+' | '-'] DIGITS], nothing else. */
+    const char *span[2][2] = {{NULL, NULL}, {NULL, NULL}}; /* integer, fraction digits */
+    const char *exp_begin = NULL, *exp_end = NULL;
+    bool exp_negative = false;
+    if (!cli_scan_digits(&p, &span[0][0], &span[0][1]))
+        return CLI_FUEL_SYNTAX;
+    if (*p == '.') {
+        p++;
+        if (!cli_scan_digits(&p, &span[1][0], &span[1][1]))
+            return CLI_FUEL_SYNTAX;
+    }
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        if (*p == '+' || *p == '-')
+            exp_negative = *p++ == '-';
+        if (!cli_scan_digits(&p, &exp_begin, &exp_end))
+            return CLI_FUEL_SYNTAX;
+    }
+    if (*p != '\0')
+        return CLI_FUEL_SYNTAX;
+
+    /* The mantissa is the digit sequence of both spans; the place of a digit is the power
+     * of ten it stands for before the exponent (n_int - 1 for the first, -1 for the first
+     * fraction digit). The number is mantissa(first..last nonzero) * 10^(last + exponent). */
+    int64_t n_int = 0;
+    for (const char *c = span[0][0]; c < span[0][1]; c++)
+        n_int += *c != '_';
+    int64_t place = n_int - 1, last_place = 0;
+    bool nonzero = false;
+    for (int k = 0; k < 2; k++) {
+        for (const char *c = span[k][0]; c && c < span[k][1]; c++) {
+            if (*c == '_')
+                continue;
+            if (*c != '0') {
+                last_place = place;
+                nonzero = true;
+            }
+            place--;
+        }
+    }
+    if (sign)
+        return sign == '-' && nonzero ? CLI_FUEL_NEGATIVE : CLI_FUEL_SIGN;
+    if (!nonzero) {
+        *out = 0; /* 0, 0.000, 0e99, 0e-99: zero whatever the exponent */
+        return CLI_FUEL_OK;
+    }
+
+    int64_t exponent = 0;
+    for (const char *c = exp_begin; c && c < exp_end; c++) {
+        if (*c == '_')
+            continue;
+        if (exponent > CLI_EXP_LIMIT / 10)
+            exponent = CLI_EXP_LIMIT; /* saturated: stays there */
+        else
+            exponent = exponent * 10 + (*c - '0');
+    }
+    if (exponent > CLI_EXP_LIMIT)
+        exponent = CLI_EXP_LIMIT;
+    if (exp_negative)
+        exponent = -exponent;
+
+    /* The last nonzero digit's power of ten is last_place + exponent. Below zero the number
+     * has a nonzero fraction (that digit is not a multiple of 10); above 19 it is at least
+     * 10^20 > UINT64_MAX. Compared without forming the sum, which could overflow. */
+    if (last_place < -exponent)
+        return CLI_FUEL_FRACTION;
+    if (last_place > 19 - exponent)
+        return CLI_FUEL_RANGE;
+    int scale = (int)(last_place + exponent); /* 0..19 */
+
+    uint64_t value = 0;
+    bool started = false;
+    place = n_int - 1;
+    for (int k = 0; k < 2; k++) {
+        for (const char *c = span[k][0]; c && c < span[k][1] && place >= last_place; c++) {
+            if (*c == '_')
+                continue;
+            unsigned d = (unsigned)(*c - '0');
+            place--;
+            started = started || d != 0;
+            if (!started)
+                continue;
+            if (value > (UINT64_MAX - d) / 10)
+                return CLI_FUEL_RANGE;
+            value = value * 10 + d;
+        }
+    }
+    for (int i = 0; i < scale; i++) {
+        if (value > UINT64_MAX / 10)
+            return CLI_FUEL_RANGE;
+        value *= 10;
+    }
+    *out = value;
+    return CLI_FUEL_OK;
+}
+
+void cli_fuel_message(cli_fuel_status status, const char *s, char *msg, size_t msg_size)
+{
+    /* Long inputs are cut in the message; the diagnosis is for the whole value. */
+    switch (status) {
+    case CLI_FUEL_OK:
+        snprintf(msg, msg_size, "'%.64s' is valid", s);
+        return;
+    case CLI_FUEL_SYNTAX:
+        snprintf(msg, msg_size,
+                 "'%.64s' is not a number (expected a whole number such as 1000000, "
+                 "1_000_000 or 1e9)",
+                 s);
+        return;
+    case CLI_FUEL_FRACTION:
+        snprintf(msg, msg_size, "'%.64s' is not a whole number", s);
+        return;
+    case CLI_FUEL_NEGATIVE:
+        snprintf(msg, msg_size, "'%.64s' is negative", s);
+        return;
+    case CLI_FUEL_SIGN:
+        snprintf(msg, msg_size, "'%.64s' must be written without a sign", s);
+        return;
+    case CLI_FUEL_RANGE:
+        snprintf(msg, msg_size, "'%.64s' is too large (the maximum is %" PRIu64 ")", s,
+                 UINT64_MAX);
+        return;
+    }
+    snprintf(msg, msg_size, "'%.64s' is not a valid fuel amount", s);
 }
 
 /* ---- integers ---- */

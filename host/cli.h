@@ -42,8 +42,13 @@ typedef struct cli_options {
     const char *invoke;      /* run: the export named by --invoke, or NULL */
     char *const *args;       /* run: the ARG strings following --invoke NAME */
     int nargs;               /* number of entries in args (0 when there is no --invoke) */
-    /* Later options (--fuel, --cost-model, --report-fuel, --meter) add their fields here and
-     * one row each to the option table in cli.c. */
+    /* Fuel (run). metering is WVM_METER_OFF unless --fuel was given; --fuel alone means
+     * WVM_METER_NATIVE. --meter, --cost-model and --report-fuel are rejected without --fuel,
+     * so when metering is off the three fields below keep their zero values. */
+    wvm_meter_mode metering; /* --meter (native, reference), or native by default */
+    uint64_t fuel;           /* --fuel N: the store's initial fuel */
+    const char *cost_model;  /* --cost-model: "default", "uniform" or a file; NULL = default */
+    bool report_fuel;        /* --report-fuel: print consumed/remaining fuel after the run */
 } cli_options;
 
 /* Outcome of parsing one value or the command line. */
@@ -53,8 +58,12 @@ typedef enum {
     CLI_PARSE_RANGE,  /* well-formed but out of the type's range */
 } cli_parse_status;
 
-/* Parses the whole command line (argv[0] is the program name). On failure returns
- * CLI_PARSE_SYNTAX and writes a one-line reason (without "error: ") into msg. */
+/* Parses the whole command line (argv[0] is the program name). Options may come before or
+ * after FILE, until --invoke NAME (every later entry is an ARG); "--" makes every later entry
+ * an operand. An option given twice, a bad option value (--fuel, --meter) and an option
+ * whose prerequisite is missing (--meter, --cost-model, --report-fuel without --fuel) are
+ * errors. On failure returns CLI_PARSE_SYNTAX and writes a one-line reason (without
+ * "error: ") into msg, e.g. "--fuel: '1.25e1' is not a whole number". */
 cli_parse_status cli_parse_options(int argc, char *const *argv, cli_options *opts, char *msg,
                                    size_t msg_size);
 
@@ -64,6 +73,28 @@ void cli_print_usage(FILE *f);
 void cli_print_help(FILE *f);
 
 /* ---- values ---- */
+
+/* Outcome of cli_parse_fuel, one per diagnostic. */
+typedef enum {
+    CLI_FUEL_OK = 0,
+    CLI_FUEL_SYNTAX,   /* not a number of the grammar below */
+    CLI_FUEL_FRACTION, /* a number, but not a whole one: 1.5, 1e-3, 1.25e1 */
+    CLI_FUEL_NEGATIVE, /* '-' and a nonzero number */
+    CLI_FUEL_SIGN,     /* '+' and a number, or '-' and zero: the grammar has no sign */
+    CLI_FUEL_RANGE,    /* a whole number above UINT64_MAX */
+} cli_fuel_status;
+
+/* A fuel amount: DIGITS ['.' DIGITS] [('e' | 'E') ['+' | '-'] DIGITS], where DIGITS is
+ * decimal digits with single underscores allowed between two digits (1_000_000), whose exact
+ * value is a whole number from 0 to UINT64_MAX: 1e9, 1.5e6, 2.50e1, 0e99 and 100e-2 are
+ * whole, 1.25e1 and 1e-3 are not. The value is computed exactly with integer arithmetic (no
+ * rounding through double). On failure *out is untouched; a '+' or '-' sign in front of an
+ * otherwise valid number gives CLI_FUEL_SIGN or CLI_FUEL_NEGATIVE rather than SYNTAX. */
+cli_fuel_status cli_parse_fuel(const char *s, uint64_t *out);
+
+/* Writes the diagnostic for status and input s (without "error: " or the option name), e.g.
+ * "'1.25e1' is not a whole number". */
+void cli_fuel_message(cli_fuel_status status, const char *s, char *msg, size_t msg_size);
 
 /* Integers: an optional '-' or '+', then decimal digits or 0x/0X and hex digits; nothing
  * else (no spaces, no underscores). i32 accepts -2147483648..4294967295 (values above
@@ -105,7 +136,10 @@ void cli_format_error(const wvm_error *err, bool with_offset, char *buf, size_t 
 
 /* ---- commands (cli_run.c; need the runtime) ---- */
 
-/* `wvm run`: returns the exit code; results go to out, diagnostics to errf. */
+/* `wvm run`: returns the exit code; results go to out, diagnostics to errf. With --fuel the
+ * engine meters (opts->metering, opts->cost_model loaded by name or from its file) and the
+ * store starts with opts->fuel; with --report-fuel the fuel line is the last line on errf
+ * whenever a store was created (after any trap or argument error). */
 int cli_cmd_run(const cli_options *opts, FILE *out, FILE *errf);
 /* `wvm validate`: prints nothing on success. */
 int cli_cmd_validate(const cli_options *opts, FILE *out, FILE *errf);

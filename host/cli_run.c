@@ -156,6 +156,47 @@ done:
     return rc;
 }
 
+/* Creates the engine: metering and the cost model from --fuel, --meter and --cost-model.
+ * Returns CLI_EXIT_OK, or prints the error and returns its exit code. */
+static int cli_new_engine(const cli_options *opts, wvm_engine **out, FILE *errf)
+{
+    wvm_config config;
+    wvm_config_default(&config);
+    wvm_cost_model *model = NULL;
+    const char *name = opts->cost_model;
+    if (opts->metering != WVM_METER_OFF) {
+        config.metering = opts->metering;
+        if (name && (strcmp(name, "default") == 0 || strcmp(name, "uniform") == 0)) {
+            model = wvm_cost_model_preset(name);
+            if (!model) {
+                fprintf(errf, "error: out of memory\n");
+                return CLI_EXIT_ERROR;
+            }
+        } else if (name) {
+            wvm_error err;
+            cli_error_init(&err);
+            if (wvm_cost_model_load(name, &model, &err) != WVM_OK) {
+                /* The loader's messages name the file (and line): "costs.txt:3: ...". */
+                char text[512];
+                cli_format_error(&err, false, text, sizeof text);
+                if (strstr(text, name))
+                    fprintf(errf, "error: --cost-model: %s\n", text);
+                else
+                    fprintf(errf, "error: --cost-model: %s: %s\n", name, text);
+                return CLI_EXIT_ERROR;
+            }
+        }
+        config.cost_model = model; /* NULL: the default preset */
+    }
+    *out = wvm_engine_new(&config);
+    wvm_cost_model_delete(model); /* the engine keeps a copy */
+    if (!*out) {
+        fprintf(errf, "error: out of memory\n");
+        return CLI_EXIT_ERROR;
+    }
+    return CLI_EXIT_OK;
+}
+
 int cli_cmd_run(const cli_options *opts, FILE *out, FILE *errf)
 {
     int rc = CLI_EXIT_ERROR;
@@ -171,9 +212,10 @@ int cli_cmd_run(const cli_options *opts, FILE *out, FILE *errf)
 
     if (!cli_read_file(opts->file, &bytes, &size, errf))
         goto done;
-    engine = wvm_engine_new(NULL);
-    if (!engine)
-        goto nomem;
+    rc = cli_new_engine(opts, &engine, errf);
+    if (rc != CLI_EXIT_OK)
+        goto done;
+    rc = CLI_EXIT_ERROR;
     if (wvm_module_new(engine, bytes, size, &module, &err) != WVM_OK) {
         rc = cli_report(&err, true, errf);
         goto done;
@@ -182,6 +224,8 @@ int cli_cmd_run(const cli_options *opts, FILE *out, FILE *errf)
     linker = wvm_linker_new(engine); /* nothing defined: any import is unlinkable */
     if (!store || !linker)
         goto nomem;
+    if (opts->metering != WVM_METER_OFF)
+        wvm_store_set_fuel(store, opts->fuel); /* before instantiation: start costs fuel */
     cli_error_init(&err);
     if (wvm_linker_instantiate(linker, store, module, &inst, &err) != WVM_OK) {
         rc = cli_report(&err, false, errf);
@@ -202,6 +246,11 @@ int cli_cmd_run(const cli_options *opts, FILE *out, FILE *errf)
 nomem:
     fprintf(errf, "error: out of memory\n");
 done:
+    /* After every outcome of the run (success, trap, out of fuel, bad argument), once a
+     * store exists: the start function may have consumed fuel even if no call followed. */
+    if (opts->report_fuel && store)
+        fprintf(errf, "fuel consumed: %" PRIu64 ", remaining: %" PRIu64 "\n",
+                wvm_store_fuel_consumed(store), wvm_store_fuel(store));
     /* Instances live in the store; the store may refer to the module and the engine. */
     if (linker)
         wvm_linker_delete(linker);

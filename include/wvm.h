@@ -110,11 +110,43 @@ typedef struct wvm_val {
 
 /* ---- engine ---- */
 
+/* ---- fuel ----
+ *
+ * With metering on, every executed Wasm operator costs fuel from a cost model defined on Wasm
+ * operators, so the fuel a run consumes depends only on the module, its inputs and the model.
+ * Each store holds a 64-bit fuel counter (0 in a new store). Code is charged per metered
+ * block (a run of operators that executes entirely or not at all) on entry to the block; if
+ * the remaining fuel is less than the charge, execution stops with WVM_TRAP_OUT_OF_FUEL
+ * before the block runs and without consuming anything, and the call can be resumed after
+ * adding fuel (wvm_func_call_resumable). See docs/fuel.md. */
+
+typedef enum {
+    WVM_METER_OFF = 0,    /* no metering: fuel is neither charged nor checked */
+    WVM_METER_NATIVE,     /* charge per metered block (the fast path) */
+    WVM_METER_REFERENCE,  /* charge operator by operator: slow, for testing the native mode */
+} wvm_meter_mode;
+
+/* A cost model: the fuel of every operator, operators a module may not use, and the extra
+ * charges for calls, bulk operations and growth (docs/cost-model.md). */
+typedef struct wvm_cost_model wvm_cost_model;
+
+/* "default" or "uniform"; NULL for another name. */
+WVM_API wvm_cost_model *wvm_cost_model_preset(const char *name);
+/* Parses the text format; errors carry the line number (source_name names the text). */
+WVM_API wvm_status wvm_cost_model_parse(const char *text, size_t len, const char *source_name,
+                                        wvm_cost_model **out, wvm_error *err);
+WVM_API wvm_status wvm_cost_model_load(const char *path, wvm_cost_model **out, wvm_error *err);
+WVM_API void wvm_cost_model_delete(wvm_cost_model *model);
+
 typedef struct wvm_config {
     uint32_t max_memory_pages;  /* cap on any memory's size in 64 KiB pages (<= 65536) */
     uint32_t max_table_elems;   /* cap on any table's size */
     uint32_t max_call_depth;    /* nested Wasm calls before WVM_TRAP_STACK_OVERFLOW */
     uint32_t value_stack_slots; /* 8-byte value slots per store; overflow traps likewise */
+    wvm_meter_mode metering;    /* WVM_METER_OFF by default */
+    /* The cost model when metering (NULL: the default preset). Borrowed: the engine copies
+     * it in wvm_engine_new. */
+    const wvm_cost_model *cost_model;
 } wvm_config;
 
 /* The defaults: 65536 pages, 10,000,000 table elements, 10,000 calls, 1 Mi slots. */
@@ -122,7 +154,8 @@ WVM_API void wvm_config_default(wvm_config *config);
 
 typedef struct wvm_engine wvm_engine;
 
-/* config may be NULL for the defaults. Returns NULL only when out of memory. */
+/* config may be NULL for the defaults. Returns NULL when out of memory or when
+ * config->metering is not a wvm_meter_mode. */
 WVM_API wvm_engine *wvm_engine_new(const wvm_config *config);
 WVM_API void wvm_engine_delete(wvm_engine *engine);
 
@@ -162,6 +195,14 @@ WVM_API wvm_store *wvm_store_new(wvm_engine *engine, void *user_data);
 WVM_API void wvm_store_delete(wvm_store *store);
 WVM_API void *wvm_store_user_data(const wvm_store *store);
 
+/* Fuel of the store (meaningful when the engine meters). set_fuel sets the remaining fuel;
+ * add_fuel adds to it (WVM_ERR_USAGE on overflow). fuel_consumed counts every unit charged
+ * since the store was created. */
+WVM_API void wvm_store_set_fuel(wvm_store *store, uint64_t fuel);
+WVM_API wvm_status wvm_store_add_fuel(wvm_store *store, uint64_t fuel);
+WVM_API uint64_t wvm_store_fuel(const wvm_store *store);
+WVM_API uint64_t wvm_store_fuel_consumed(const wvm_store *store);
+
 /* ---- host functions ---- */
 
 typedef struct wvm_caller wvm_caller;
@@ -179,6 +220,10 @@ typedef void (*wvm_finalizer)(void *env);
 WVM_API wvm_store *wvm_caller_store(wvm_caller *caller);
 /* The calling Wasm instance (NULL when the host function is called directly by the host). */
 WVM_API wvm_instance *wvm_caller_instance(wvm_caller *caller);
+/* Charges amount fuel to the caller's store. When less remains, nothing is charged and the
+ * function returns WVM_TRAP_OUT_OF_FUEL, which the host function should return to trap.
+ * Without metering it always succeeds. */
+WVM_API wvm_trap_code wvm_caller_consume_fuel(wvm_caller *caller, uint64_t amount);
 /* Sets the message reported with the trap a host callback is about to return (copied; call
  * it just before returning the trap code). */
 WVM_API void wvm_caller_set_trap_message(wvm_caller *caller, const char *message);
@@ -249,6 +294,37 @@ WVM_API wvm_valkind wvm_func_result_kind(const wvm_func *func, uint32_t i);
 WVM_API wvm_status wvm_func_call(wvm_store *store, wvm_func *func, const wvm_val *args,
                                  size_t nargs, wvm_val *results, size_t nresults,
                                  wvm_error *err);
+
+/* A call that ran out of fuel and can be resumed. The handle belongs to the call's store:
+ * it is freed when the call finishes or fails in wvm_resumable_resume, by
+ * wvm_resumable_delete, or by wvm_store_delete, which frees every handle of the store still
+ * alive (a handle must not be used, not even deleted, after its store is gone). */
+typedef struct wvm_resumable wvm_resumable;
+
+/* As wvm_func_call, but when the call runs out of fuel it returns WVM_ERR_TRAP with
+ * err->trap == WVM_TRAP_OUT_OF_FUEL and *resumable set to a handle (otherwise *resumable is
+ * NULL). Add fuel and call wvm_resumable_resume: the call continues from the metered block
+ * that could not be paid, and finishes with the same results and the same total fuel as one
+ * uninterrupted run. Suspended calls of one store nest: other calls may run meanwhile, but
+ * only the most recently suspended one can be resumed, and not from a host function called
+ * by a newer call. A call suspended inside a host callback must be resumed before that
+ * callback returns: when it returns, the suspension is discarded and the handle can only be
+ * deleted. */
+WVM_API wvm_status wvm_func_call_resumable(wvm_store *store, wvm_func *func,
+                                           const wvm_val *args, size_t nargs, wvm_val *results,
+                                           size_t nresults, wvm_resumable **resumable,
+                                           wvm_error *err);
+/* Continues a suspended call. On WVM_OK the results are stored and the handle is freed; on
+ * another out-of-fuel trap the handle stays valid; on another trap it is freed. Misuse (a
+ * wrong result count, a call that is not the most recent suspension, a discarded one) is
+ * WVM_ERR_USAGE and, like WVM_ERR_NOMEM, leaves the handle as it was. */
+WVM_API wvm_status wvm_resumable_resume(wvm_resumable *resumable, wvm_val *results,
+                                        size_t nresults, wvm_error *err);
+/* Abandons a suspended call and frees the handle, which must not be used afterwards.
+ * Handles may be deleted in any order: the frames of a call deleted while a newer suspended
+ * call of its store is alive (or while a newer call runs) are released once they are the
+ * most recent. */
+WVM_API void wvm_resumable_delete(wvm_resumable *resumable);
 
 /* ---- memories, tables, globals ---- */
 

@@ -26,7 +26,8 @@ typedef struct wasm_cost_model {
     /* Operators a module may not contain (wasm_cost_model_check_module). Independent of
      * op_cost: forbidding an operator keeps its cost. Always false for unassigned opcodes. */
     bool forbidden[WASM_OP_COUNT];
-    uint64_t call_entry;    /* on entry to every function invocation (wasm or host) */
+    uint64_t call_entry;    /* on entry to every Wasm function invocation (host functions
+                             * cost only the `call` operator that calls them) */
     uint64_t host_entry;    /* extra, for a call from the host into wasm (export, start) */
     /* extra per byte (memory.copy/fill/init) or element (table.copy/fill/init) processed,
      * and per element requested by table.grow */

@@ -1,7 +1,8 @@
 /* Engines, modules, error reports and value conversions of the public API.
  *
- * Owns: wvm_config_default, wvm_engine_*, wvm_module_* (decode + validate + translate every
- * defined function), the mapping of loader/VM statuses and trap codes to the public ones, and
+ * Owns: wvm_config_default, wvm_engine_*, wvm_module_* (decode + validate + check against the
+ * cost model when metering + translate every defined function, metered per the engine's
+ * mode), the mapping of loader/VM statuses and trap codes to the public ones, and
  * the vm_slot <-> wvm_val conversions.
  */
 #include "rt.h"
@@ -54,16 +55,29 @@ _Static_assert(offsetof(struct wvm_instance, vm) == 0, "layout");
 
 /* ---- pointer vectors ---- */
 
+bool rt_ptrvec_reserve(rt_ptrvec *v, size_t n)
+{
+    const size_t max = SIZE_MAX / sizeof *v->items;
+    if (n <= v->cap - v->len)
+        return true;
+    if (n > max - v->len)
+        return false;
+    size_t need = v->len + n;
+    size_t cap = v->cap ? v->cap : 8;
+    while (cap < need)
+        cap = cap > max / 2 ? need : cap * 2;
+    void **items = realloc(v->items, cap * sizeof *items);
+    if (!items)
+        return false;
+    v->items = items;
+    v->cap = cap;
+    return true;
+}
+
 bool rt_ptrvec_push(rt_ptrvec *v, void *item)
 {
-    if (v->len == v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : 8;
-        void **items = realloc(v->items, cap * sizeof *items);
-        if (!items)
-            return false;
-        v->items = items;
-        v->cap = cap;
-    }
+    if (!rt_ptrvec_reserve(v, 1))
+        return false;
     v->items[v->len++] = item;
     return true;
 }
@@ -263,10 +277,15 @@ void wvm_config_default(wvm_config *config)
     config->max_table_elems = 10000000;
     config->max_call_depth = 10000;
     config->value_stack_slots = 1u << 20;
+    config->metering = WVM_METER_OFF;
+    config->cost_model = NULL;
 }
 
 wvm_engine *wvm_engine_new(const wvm_config *config)
 {
+    if (config && config->metering != WVM_METER_OFF && config->metering != WVM_METER_NATIVE &&
+        config->metering != WVM_METER_REFERENCE)
+        return NULL;
     wvm_engine *engine = calloc(1, sizeof *engine);
     if (!engine)
         return NULL;
@@ -276,12 +295,33 @@ wvm_engine *wvm_engine_new(const wvm_config *config)
         wvm_config_default(&engine->config);
     if (engine->config.max_memory_pages > VM_MAX_PAGES)
         engine->config.max_memory_pages = VM_MAX_PAGES;
+    /* The model is copied even when metering is off (it is small), so that the engine never
+     * keeps the borrowed pointer. */
+    if (engine->config.cost_model)
+        engine->cost_model = engine->config.cost_model->m;
+    else
+        wasm_cost_model_default(&engine->cost_model);
+    engine->config.cost_model = NULL;
     return engine;
 }
 
 void wvm_engine_delete(wvm_engine *engine) { free(engine); }
 
 /* ---- modules ---- */
+
+/* How the translator meters code for an engine's metering mode. */
+static vm_meter_mode rt_vm_meter_mode(wvm_meter_mode mode)
+{
+    switch (mode) {
+    case WVM_METER_NATIVE:
+        return VM_METER_BLOCKS;
+    case WVM_METER_REFERENCE:
+        return VM_METER_PER_OPERATOR;
+    case WVM_METER_OFF:
+        break;
+    }
+    return VM_METER_OFF;
+}
 
 wvm_status wvm_module_validate(const uint8_t *bytes, size_t size, wvm_error *err)
 {
@@ -350,8 +390,15 @@ wvm_status wvm_module_new(wvm_engine *engine, const uint8_t *bytes, size_t size,
             goto fail;
         }
     }
+    vm_meter_mode meter = rt_vm_meter_mode(engine->config.metering);
+    if (meter != VM_METER_OFF) {
+        st = wasm_cost_model_check_module(&engine->cost_model, &module->m, &werr);
+        if (st != WASM_OK)
+            goto fail_wasm;
+    }
     for (uint32_t i = 0; i < module->m.nfuncs; i++) {
-        st = vm_translate(&module->m, module->m.nfunc_imports + i, &module->codes[i], &werr);
+        st = vm_translate(&module->m, module->m.nfunc_imports + i, meter, &engine->cost_model,
+                          &module->codes[i], &werr);
         if (st != WASM_OK)
             goto fail_wasm;
     }

@@ -16,6 +16,7 @@
 
 #include "wvm.h"
 
+#include "../loader/cost_model.h"
 #include "../loader/error.h"
 #include "../loader/module.h"
 #include "../vm/objects.h"
@@ -29,10 +30,22 @@ typedef struct {
 } rt_ptrvec;
 
 bool rt_ptrvec_push(rt_ptrvec *v, void *item);
+/* Makes room for n more items, so that the next n pushes cannot fail. */
+bool rt_ptrvec_reserve(rt_ptrvec *v, size_t n);
 void rt_ptrvec_free(rt_ptrvec *v);
 
+/* A public cost model is the loader's plain-data model (copied by value everywhere). */
+struct wvm_cost_model {
+    wasm_cost_model m;
+};
+
 struct wvm_engine {
-    wvm_config config;      /* validated copy */
+    /* Validated copy of the user's config. config.cost_model is always NULL here: the user's
+     * model is borrowed only during wvm_engine_new and copied into cost_model. */
+    wvm_config config;
+    /* The model modules are translated and checked with (the default preset when the config
+     * named none). Read only when config.metering != WVM_METER_OFF. */
+    wasm_cost_model cost_model;
 };
 
 struct wvm_module {
@@ -97,6 +110,18 @@ struct wvm_store {
     wvm_config config;          /* copy of the engine's, so the engine may go first */
     void *user_data;
     vm_exec *exec;
+    /* Copy of the engine's cost model, for the same reason: when config.metering is on, exec
+     * borrows it (vm_exec_set_metering) for the dynamic charges, for the store's lifetime. */
+    wasm_cost_model cost_model;
+    /* Every wvm_resumable handle of this store not yet freed, in the order they were
+     * suspended. Live ones (not `dead`) hold an active suspension; the last live one is the
+     * VM's most recent suspension. Handles the user deleted while they could not be dropped
+     * stay here, `abandoned`, until they can (rt_resumables_settle). wvm_store_delete frees
+     * whatever is left. */
+    rt_ptrvec resumables;
+    /* Calls into the VM made through the API and still running (nested through host
+     * functions that call back into Wasm): the nesting level of the code running now. */
+    uint32_t calls_running;
     rt_ptrvec instances;        /* wvm_instance * */
     rt_ptrvec funcs;            /* host wvm_func * */
     rt_ptrvec memories;         /* host-created wvm_memory * */
@@ -108,6 +133,27 @@ struct wvm_store {
 struct wvm_caller {
     vm_caller *vm;
     wvm_store *store;
+};
+
+/* A call suspended by VM_TRAP_OUT_OF_FUEL (wvm_func_call_resumable). Heap-allocated, in its
+ * store's `resumables` list from its first suspension until it is freed: when the call
+ * finishes or fails, when the user deletes it (at once, or once it can be dropped), or with
+ * the store.
+ * Invariants: susp.active == !dead (except while the call runs in wvm_resumable_resume);
+ * a live handle's frames lie above those of every older
+ * live handle; level <= store->calls_running while it is live. */
+struct wvm_resumable {
+    wvm_store *store;
+    wvm_func *func;             /* the function the host called (its result types) */
+    vm_suspension susp;         /* the VM's state; its address must not change while active */
+    /* store->calls_running when the call was made: it may be resumed or dropped only at that
+     * level (below it, newer calls are running on top of its frames). */
+    uint32_t level;
+    /* Made inside a host callback that has since returned: the suspension was dropped then
+     * (the caller's code reuses that stack), only deleting the handle remains. */
+    bool dead;
+    /* Deleted by the user but not yet droppable: freed by rt_resumables_settle. */
+    bool abandoned;
 };
 
 static inline wvm_func *rt_func_of(const vm_func *f) { return f ? (wvm_func *)f->embedder : NULL; }
@@ -136,6 +182,10 @@ const char *rt_valtype_name(uint8_t type);
 
 /* ---- calls ---- */
 
+/* Checks the arguments of a call through the API (store and func given and matching, nargs
+ * arguments of the parameter types, room for exactly the results): WVM_ERR_USAGE if not. */
+wvm_status rt_call_check(const wvm_store *store, const wvm_func *func, const wvm_val *args,
+                         size_t nargs, const wvm_val *results, size_t nresults, wvm_error *err);
 /* Calls f with slot arguments; on a trap fills err and returns WVM_ERR_TRAP. */
 wvm_status rt_call_slots(wvm_store *store, vm_func *f, const vm_slot *args, vm_slot *results,
                          wvm_error *err);
@@ -143,6 +193,15 @@ wvm_status rt_call_slots(wvm_store *store, vm_func *f, const vm_slot *args, vm_s
 /* ---- store ownership ---- */
 
 bool rt_store_add_instance(wvm_store *store, wvm_instance *inst);
+/* Frees every resumable handle still owned by store (from wvm_store_delete: the handles'
+ * frames die with the exec context, no VM call is needed). */
+void rt_store_free_resumables(wvm_store *store);
+/* Drops and frees the abandoned handles that have become droppable. Called whenever a call
+ * through the API returns. */
+void rt_resumables_settle(wvm_store *store);
+/* Discards the suspensions made at nesting level store->calls_running or deeper: called when
+ * a host callback returns, since the Wasm code that called it reuses their stack space. */
+void rt_resumables_strand(wvm_store *store);
 /* Frees an instance (not registered in any store, or from wvm_store_delete). */
 void rt_instance_free(wvm_instance *inst);
 

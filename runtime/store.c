@@ -1,9 +1,10 @@
 /* Stores and the objects they own, host functions, and calls through the public API.
  *
- * Owns: wvm_store_* (the vm_exec and every object created in the store, all freed together),
- * wvm_func_new and the adapter that runs a wvm_host_callback as a vm_host_fn, wvm_caller_*,
- * wvm_func_* (type queries and wvm_func_call), and the host-facing memory / table / global
- * functions.
+ * Owns: wvm_store_* (the vm_exec and every object created in the store, all freed together;
+ * the fuel functions are in fuel.c), wvm_func_new and the adapter that runs a
+ * wvm_host_callback as a vm_host_fn, wvm_caller_* (but wvm_caller_consume_fuel), wvm_func_*
+ * (type queries and wvm_func_call; the resumable calls are in fuel.c), and the host-facing
+ * memory / table / global functions.
  *
  * Host traps: a callback that returns a trap code may leave a message with
  * wvm_caller_set_trap_message; it waits in store->host_trap until the innermost enclosing
@@ -39,6 +40,11 @@ wvm_store *wvm_store_new(wvm_engine *engine, void *user_data)
         free(store);
         return NULL;
     }
+    /* The store's own copy of the model outlives exec's use of it (both die in
+     * wvm_store_delete), whatever happens to the engine. */
+    store->cost_model = engine->cost_model;
+    if (store->config.metering != WVM_METER_OFF)
+        vm_exec_set_metering(store->exec, &store->cost_model);
     return store;
 }
 
@@ -46,6 +52,7 @@ void wvm_store_delete(wvm_store *store)
 {
     if (!store)
         return;
+    rt_store_free_resumables(store);
     for (size_t i = 0; i < store->instances.len; i++)
         rt_instance_free(store->instances.items[i]);
     for (size_t i = 0; i < store->funcs.len; i++) {
@@ -136,6 +143,8 @@ static int rt_host_trampoline(vm_caller *vc, const vm_slot *args, vm_slot *resul
 
     wvm_caller caller = {.vm = vc, .store = store};
     wvm_trap_code rc = f->callback(&caller, argv, resv, f->env);
+    if (store->resumables.len)
+        rt_resumables_strand(store);
     if (rc == WVM_TRAP_NONE) {
         for (uint32_t i = 0; i < t->nresults; i++) {
             if (!rt_val_fits(store, rtypes[i], &resv[i])) {
@@ -227,7 +236,11 @@ wvm_status rt_call_slots(wvm_store *store, vm_func *f, const vm_slot *args, vm_s
     vm_trap trap;
     memset(&trap, 0, sizeof trap);
     /* vm_call runs host functions too (then with no calling instance). */
+    store->calls_running++;
     int rc = vm_call(store->exec, f, args, results, store, &trap);
+    store->calls_running--;
+    if (store->resumables.len)
+        rt_resumables_settle(store);
     if (rc != VM_TRAP_NONE) {
         if (trap.code == VM_TRAP_NONE)
             trap.code = rc;
@@ -259,8 +272,8 @@ wvm_valkind wvm_func_result_kind(const wvm_func *func, uint32_t i)
     return (wvm_valkind)wasm_functype_results(func->vm.type)[i];
 }
 
-wvm_status wvm_func_call(wvm_store *store, wvm_func *func, const wvm_val *args, size_t nargs,
-                         wvm_val *results, size_t nresults, wvm_error *err)
+wvm_status rt_call_check(const wvm_store *store, const wvm_func *func, const wvm_val *args,
+                         size_t nargs, const wvm_val *results, size_t nresults, wvm_error *err)
 {
     if (!store || !func)
         return rt_error(err, WVM_ERR_USAGE, 0, WVM_NO_FUNC, "no store or no function");
@@ -269,7 +282,6 @@ wvm_status wvm_func_call(wvm_store *store, wvm_func *func, const wvm_val *args, 
                         "the function belongs to a different store");
     const wasm_functype *t = func->vm.type;
     const uint8_t *ptypes = wasm_functype_params(t);
-    const uint8_t *rtypes = wasm_functype_results(t);
     if (nargs != t->nparams)
         return rt_error(err, WVM_ERR_USAGE, 0, WVM_NO_FUNC,
                         "wrong number of arguments: the function takes %u, %zu given",
@@ -291,7 +303,16 @@ wvm_status wvm_func_call(wvm_store *store, wvm_func *func, const wvm_val *args, 
                         t->nresults, nresults);
     if (nresults && !results)
         return rt_error(err, WVM_ERR_USAGE, 0, WVM_NO_FUNC, "no result array");
+    return WVM_OK;
+}
 
+wvm_status wvm_func_call(wvm_store *store, wvm_func *func, const wvm_val *args, size_t nargs,
+                         wvm_val *results, size_t nresults, wvm_error *err)
+{
+    wvm_status st = rt_call_check(store, func, args, nargs, results, nresults, err);
+    if (st != WVM_OK)
+        return st;
+    const uint8_t *rtypes = wasm_functype_results(func->vm.type);
     vm_slot small[RT_SMALL_VALS];
     vm_slot *slots = small;
     size_t n = nargs + nresults;
@@ -304,7 +325,7 @@ wvm_status wvm_func_call(wvm_store *store, wvm_func *func, const wvm_val *args, 
     vm_slot *res_slots = slots + nargs;
     for (size_t i = 0; i < nargs; i++)
         arg_slots[i] = rt_slot_from_val(&args[i]);
-    wvm_status st = rt_call_slots(store, &func->vm, arg_slots, res_slots, err);
+    st = rt_call_slots(store, &func->vm, arg_slots, res_slots, err);
     if (st == WVM_OK)
         for (size_t i = 0; i < nresults; i++)
             rt_val_from_slot(rtypes[i], res_slots[i], &results[i]);

@@ -4,12 +4,18 @@
  * Each file runs in a forked child (up to -j at a time) so that a crash, a sanitizer abort
  * or an endless loop in wvm costs that file only: the parent reports it as a broken file
  * (with the line of the command in progress, published through a shared page) and goes on.
- * The child sends its counts and failure details through a pipe:
- *     "WVMR1 <passed> <failed> <skipped> <broken> <dropped> <details bytes>\n" <details>
+ * The child sends its counts, failure details and fuel log lines through a pipe:
+ *     "WVMR2 <passed> <failed> <skipped> <broken> <dropped> <details bytes> <fuel log bytes>\n"
+ *     <details> <fuel log>
  * The child's stderr goes to a temporary file, shown under the file's report when the file
  * broke (a sanitizer report, say) or with -v, so parallel children do not interleave.
- * Files are reported in command-line order whatever order they finish in. --no-fork runs
- * everything in this process instead (for debuggers). */
+ * Files are reported, and their fuel log lines written to --fuel-log, in command-line order
+ * whatever order they finish in. --no-fork runs everything in this process instead (for
+ * debuggers).
+ *
+ * --meter and --cost-model configure every file's engine (the cost model is loaded once,
+ * here, before the children fork). --compare-fuel compares two fuel logs instead of running
+ * files (fuellog.c). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -44,6 +50,13 @@
 
 typedef struct options {
     const char *expected_path; /* NULL: no expected-failures list */
+    wvm_meter_mode metering;   /* of every file's engine */
+    const char *cost_name;     /* --cost-model as given: "default", "uniform" or a path */
+    wvm_cost_model *cost_model; /* owned: cost_name loaded */
+    const char *fuel_log_path; /* NULL: no fuel log */
+    FILE *fuel_log;            /* fuel_log_path, open for writing */
+    const char *compare[2];    /* --compare-fuel NATIVE REFERENCE: compare, run nothing */
+    bool quiet;                /* report only the files that do not meet expectations */
     unsigned jobs;             /* children at a time; 0 = run in this process */
     unsigned timeout_s;        /* per file, 0 = none (children only) */
     size_t details;            /* failures described per unexpectedly failing file */
@@ -82,9 +95,20 @@ static void usage(FILE *f)
             "  --details N|all           failures described per failing file (default %d)\n"
             "  -v, --verbose             describe every failure, show spectest print output\n"
             "  --full-suite              warn about list entries that were not run\n"
-            "Exit status: 0 when every file meets expectations, 1 when not, 2 on usage "
-            "errors.\n",
-            DEFAULT_TIMEOUT_S, DEFAULT_DETAILS);
+            "  -q, --quiet               list only the files that do not meet expectations\n"
+            "  --meter off|native|reference\n"
+            "                            fuel metering of every engine (default off); when on,\n"
+            "                            each file's store gets %" PRIu64 " fuel\n"
+            "  --cost-model default|uniform|FILE\n"
+            "                            the cost model when metering (default: default)\n"
+            "  --fuel-log PATH           write one line per invocation that ran, in command\n"
+            "                            order: FILE.wast:LINE fuel=N [module] [trap=...]\n"
+            "  --compare-fuel NATIVE REFERENCE\n"
+            "                            compare two fuel logs (--meter native and reference)\n"
+            "                            instead of running files; --details applies\n"
+            "Exit status: 0 when every file meets expectations (or the fuel logs agree), 1\n"
+            "when not, 2 on usage errors.\n",
+            DEFAULT_TIMEOUT_S, DEFAULT_DETAILS, RUNNER_AMPLE_FUEL);
 }
 
 static bool parse_unsigned(const char *s, unsigned long max, unsigned long *out)
@@ -123,11 +147,50 @@ static bool single_threaded(void)
     return threads <= 1;
 }
 
+/* Loads o->cost_name into o->cost_model. Returns false with a message on err. */
+static bool load_cost_model(options *o, FILE *err)
+{
+    o->cost_model = wvm_cost_model_preset(o->cost_name);
+    if (o->cost_model != NULL)
+        return true;
+    wvm_error e = {.func_index = WVM_NO_FUNC};
+    wvm_status status = wvm_cost_model_load(o->cost_name, &o->cost_model, &e);
+    if (status == WVM_OK && o->cost_model != NULL)
+        return true;
+    o->cost_model = NULL;
+    fprintf(err, "spectest-run: bad --cost-model \"%s\" (default, uniform or a cost file): %s\n",
+            o->cost_name, e.message[0] ? e.message : spec_status_name(status));
+    return false;
+}
+
+static bool parse_meter(const char *s, wvm_meter_mode *out)
+{
+    if (strcmp(s, "off") == 0)
+        *out = WVM_METER_OFF;
+    else if (strcmp(s, "native") == 0)
+        *out = WVM_METER_NATIVE;
+    else if (strcmp(s, "reference") == 0)
+        *out = WVM_METER_REFERENCE;
+    else
+        return false;
+    return true;
+}
+
+static const char *meter_name(wvm_meter_mode mode)
+{
+    switch (mode) {
+    case WVM_METER_OFF: return "off";
+    case WVM_METER_NATIVE: return "native";
+    case WVM_METER_REFERENCE: return "reference";
+    }
+    return "?";
+}
+
 /* Returns 0, or 2 (usage error, reported on err), or -1 for --help. */
 static int parse_options(int argc, char **argv, options *o, FILE *out, FILE *err)
 {
     *o = (options){.jobs = default_jobs(), .timeout_s = DEFAULT_TIMEOUT_S,
-                   .details = DEFAULT_DETAILS};
+                   .details = DEFAULT_DETAILS, .cost_name = "default"};
     o->files = calloc((size_t)(argc > 0 ? argc : 1), sizeof *o->files);
     if (o->files == NULL) {
         fprintf(err, "spectest-run: out of memory\n");
@@ -161,6 +224,34 @@ static int parse_options(int argc, char **argv, options *o, FILE *out, FILE *err
             o->jobs = 0;
         } else if (strcmp(a, "--full-suite") == 0) {
             o->full_suite = true;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            o->quiet = true;
+        } else if (strcmp(a, "--meter") == 0) {
+            TAKE_VALUE();
+            if (!parse_meter(value, &o->metering)) {
+                fprintf(err, "spectest-run: bad --meter \"%s\" (off, native or reference)\n",
+                        value);
+                return 2;
+            }
+        } else if (strcmp(a, "--cost-model") == 0) {
+            TAKE_VALUE();
+            if (value[0] == '\0') {
+                fprintf(err, "spectest-run: empty --cost-model\n");
+                return 2;
+            }
+            o->cost_name = value;
+        } else if (strcmp(a, "--fuel-log") == 0) {
+            TAKE_VALUE();
+            if (value[0] == '\0') {
+                fprintf(err, "spectest-run: empty --fuel-log\n");
+                return 2;
+            }
+            o->fuel_log_path = value;
+        } else if (strcmp(a, "--compare-fuel") == 0) {
+            TAKE_VALUE();
+            o->compare[0] = value;
+            TAKE_VALUE();
+            o->compare[1] = value;
         } else if (strcmp(a, "--expected-failures") == 0) {
             TAKE_VALUE();
             o->expected_path = value;
@@ -200,12 +291,41 @@ static int parse_options(int argc, char **argv, options *o, FILE *out, FILE *err
 #undef TAKE_VALUE
     }
     o->leak_check = single_threaded();
+    if (o->compare[0] != NULL) {
+        if (o->nfiles != 0) {
+            fprintf(err, "spectest-run: --compare-fuel takes no input files\n");
+            return 2;
+        }
+        return 0;
+    }
     if (o->nfiles == 0) {
         fprintf(err, "spectest-run: no input files\n");
         usage(err);
         return 2;
     }
+    /* Loaded (and so checked) even without metering, where the engine ignores it. */
+    if (!load_cost_model(o, err))
+        return 2;
+    if (o->fuel_log_path != NULL) {
+        o->fuel_log = fopen(o->fuel_log_path, "w");
+        if (o->fuel_log == NULL) {
+            fprintf(err, "spectest-run: cannot create the fuel log %s: %s\n",
+                    o->fuel_log_path, strerror(errno));
+            return 2;
+        }
+    }
     return 0;
+}
+
+/* How each file runs. */
+static runner_options runner_options_for(const options *o, const file_job *job)
+{
+    return (runner_options){
+        .detail_limit = job->detail_limit,
+        .metering = o->metering,
+        .cost_model = o->cost_model,
+        .fuel_log = o->fuel_log != NULL,
+    };
 }
 
 /* ---- child side ---- */
@@ -241,14 +361,16 @@ static void child_run(const options *o, file_job *job, int fd)
     if (o->timeout_s)
         alarm(o->timeout_s);
     runner_result r = {0};
-    runner_run_file(job->path, job->detail_limit, job->progress, &r);
-    char header[160];
+    runner_options ropts = runner_options_for(o, job);
+    runner_run_file(job->path, &ropts, job->progress, &r);
+    char header[192];
     int n = snprintf(header, sizeof header,
-                     "WVMR1 %" PRIu64 " %" PRIu64 " %" PRIu64 " %d %" PRIu64 " %zu\n",
+                     "WVMR2 %" PRIu64 " %" PRIu64 " %" PRIu64 " %d %" PRIu64 " %zu %zu\n",
                      r.counts.passed, r.counts.failed, r.counts.skipped, r.broken ? 1 : 0,
-                     r.dropped, r.details.len);
+                     r.dropped, r.details.len, r.fuel_log.len);
     bool ok = n > 0 && write_all(fd, header, (size_t)n) &&
-              write_all(fd, strbuf_str(&r.details), r.details.len);
+              write_all(fd, strbuf_str(&r.details), r.details.len) &&
+              write_all(fd, strbuf_str(&r.fuel_log), r.fuel_log.len);
     runner_result_free(&r);
     close(fd);
     fflush(stdout);
@@ -285,17 +407,19 @@ static bool job_parse_report(file_job *job)
         return false;
     uint64_t passed, failed, skipped, dropped;
     int is_broken;
-    size_t len;
-    if (sscanf(raw, "WVMR1 %" SCNu64 " %" SCNu64 " %" SCNu64 " %d %" SCNu64 " %zu", &passed,
-               &failed, &skipped, &is_broken, &dropped, &len) != 6)
+    size_t len, fuel_len;
+    if (sscanf(raw, "WVMR2 %" SCNu64 " %" SCNu64 " %" SCNu64 " %d %" SCNu64 " %zu %zu", &passed,
+               &failed, &skipped, &is_broken, &dropped, &len, &fuel_len) != 7)
         return false;
     const char *details = nl + 1;
-    if ((size_t)(job->raw.data + job->raw.len - details) != len)
+    size_t body = (size_t)(job->raw.data + job->raw.len - details);
+    if (len > body || body - len != fuel_len)
         return false;
     job->result.counts = (spec_counts){passed, failed, skipped};
     job->result.broken = is_broken != 0;
     job->result.dropped = dropped;
     strbuf_append(&job->result.details, details, len);
+    strbuf_append(&job->result.fuel_log, details + len, fuel_len);
     return true;
 }
 
@@ -434,9 +558,10 @@ static void print_stderr(FILE *out, const file_job *job)
     }
 }
 
-static void report_file(FILE *out, expect_list *list, file_job *job, summary *sum,
-                        bool verbose)
+static void report_file(FILE *out, const options *o, expect_list *list, file_job *job,
+                        summary *sum)
 {
+    bool verbose = o->verbose;
     runner_result *r = &job->result;
     expect_verdict v = expect_judge(list, job->name, r->counts.failed, r->broken);
     const char *note = "";
@@ -458,15 +583,19 @@ static void report_file(FILE *out, expect_list *list, file_job *job, summary *su
         strbuf_printf(&sum->unexpected_passes, " %s", job->name);
         break;
     }
-    fprintf(out, "%s: %" PRIu64 " passed, %" PRIu64 " failed, %" PRIu64 " skipped%s\n",
-            job->name, r->counts.passed, r->counts.failed, r->counts.skipped, note);
-    if (v != EXPECT_PASS) {
+    if (o->fuel_log != NULL)
+        fwrite(strbuf_str(&r->fuel_log), 1, r->fuel_log.len, o->fuel_log);
+    bool listed = !o->quiet || expect_verdict_is_error(v);
+    if (listed)
+        fprintf(out, "%s: %" PRIu64 " passed, %" PRIu64 " failed, %" PRIu64 " skipped%s\n",
+                job->name, r->counts.passed, r->counts.failed, r->counts.skipped, note);
+    if (listed && v != EXPECT_PASS) {
         fputs(strbuf_str(&r->details), out);
         if (r->dropped)
             fprintf(out, "  ... and %" PRIu64 " more failures (-v or --details all shows them)\n",
                     r->dropped);
     }
-    if (job->stderr_text.len > 0 && (r->broken || verbose))
+    if (listed && job->stderr_text.len > 0 && (r->broken || verbose))
         print_stderr(out, job);
     fflush(out);
     spec_counts *into = v == EXPECT_EXPECTED_FAILURE ? &sum->expected : &sum->total;
@@ -531,7 +660,7 @@ static void run_children(const options *o, file_job *jobs, size_t n, expect_list
             next++;
         }
         while (reported < n && jobs[reported].done)
-            report_file(out, list, &jobs[reported++], sum, o->verbose);
+            report_file(out, o, list, &jobs[reported++], sum);
         if (running == 0)
             continue;
         size_t np = 0;
@@ -560,21 +689,44 @@ static void run_children(const options *o, file_job *jobs, size_t n, expect_list
     free(owners);
 }
 
+/* Releases what parse_options acquired. Returns rc, or 1 when the fuel log could not be
+ * written completely. */
+static int options_free(options *o, int rc, FILE *err)
+{
+    if (o->fuel_log != NULL) {
+        bool failed = ferror(o->fuel_log) != 0;
+        failed |= fclose(o->fuel_log) != 0;
+        if (failed) {
+            fprintf(err, "spectest-run: error writing the fuel log %s\n", o->fuel_log_path);
+            rc = rc ? rc : 1;
+        }
+        o->fuel_log = NULL;
+    }
+    if (o->cost_model != NULL)
+        wvm_cost_model_delete(o->cost_model);
+    o->cost_model = NULL;
+    free(o->files);
+    o->files = NULL;
+    return rc;
+}
+
 int harness_main(int argc, char **argv, FILE *out, FILE *err)
 {
     options o;
     int rc = parse_options(argc, argv, &o, out, err);
-    if (rc != 0) {
-        free(o.files);
-        return rc < 0 ? 0 : rc;
+    if (rc != 0)
+        return options_free(&o, rc < 0 ? 0 : rc, err);
+    if (o.compare[0] != NULL) {
+        rc = fuel_compare_files(o.compare[0], o.compare[1], o.verbose ? SIZE_MAX : o.details,
+                                out, err);
+        return options_free(&o, rc, err);
     }
     expect_list list = {0};
     if (o.expected_path) {
         char why[512];
         if (!expect_list_load(&list, o.expected_path, why, sizeof why)) {
             fprintf(err, "spectest-run: %s\n", why);
-            free(o.files);
-            return 2;
+            return options_free(&o, 2, err);
         }
     }
     file_job *jobs = calloc(o.nfiles, sizeof *jobs);
@@ -583,8 +735,12 @@ int harness_main(int argc, char **argv, FILE *out, FILE *err)
     if (jobs == NULL) {
         fprintf(err, "spectest-run: out of memory\n");
         expect_list_free(&list);
-        free(o.files);
-        return 2;
+        return options_free(&o, 2, err);
+    }
+    if (o.metering != WVM_METER_OFF) {
+        fprintf(out, "metering: %s, cost model %s, %" PRIu64 " fuel per file\n",
+                meter_name(o.metering), o.cost_name, RUNNER_AMPLE_FUEL);
+        fflush(out);
     }
     if (o.jobs > 0) {
         void *p = mmap(NULL, progress_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
@@ -604,9 +760,10 @@ int harness_main(int argc, char **argv, FILE *out, FILE *err)
     summary sum = {0};
     if (o.jobs == 0) {
         for (size_t i = 0; i < o.nfiles; i++) {
-            runner_run_file(jobs[i].path, jobs[i].detail_limit, NULL, &jobs[i].result);
+            runner_options ropts = runner_options_for(&o, &jobs[i]);
+            runner_run_file(jobs[i].path, &ropts, NULL, &jobs[i].result);
             jobs[i].done = true;
-            report_file(out, &list, &jobs[i], &sum, o.verbose);
+            report_file(out, &o, &list, &jobs[i], &sum);
         }
     } else {
         run_children(&o, jobs, o.nfiles, &list, &sum, out);
@@ -624,6 +781,5 @@ int harness_main(int argc, char **argv, FILE *out, FILE *err)
     strbuf_free(&sum.unexpected_failures);
     strbuf_free(&sum.unexpected_passes);
     expect_list_free(&list);
-    free(o.files);
-    return rc;
+    return options_free(&o, rc, err);
 }

@@ -6,6 +6,8 @@
  *   values.c   JSON value <-> wvm_val: parsing, matching (NaN patterns), formatting
  *   expect.c   the expected-failures list and the per-file verdict
  *   runner.c   runs one JSON file in the current process and counts its assertions
+ *   fuellog.c  the fuel log (one line per invocation, with metering) and the comparison of
+ *              a native-mode log with a reference-mode one
  *   driver.c   command line, one child process per file (crash/timeout isolation,
  *              parallelism), per-file lines, summary and exit status
  *   main.c     main() only, so the unit tests can link everything else
@@ -106,13 +108,66 @@ expect_verdict expect_judge(expect_list *list, const char *file_name, uint64_t f
 /* True for verdicts that make the run fail. */
 bool expect_verdict_is_error(expect_verdict verdict);
 
-/* ---- runner.c ---- */
-
 typedef struct spec_counts {
     uint64_t passed;
     uint64_t failed;
     uint64_t skipped;
 } spec_counts;
+
+/* ---- fuellog.c ---- */
+
+/* The fuel log has one line per invocation that ran (an invoke action of any command, or the
+ * instantiation of a module, whose start function, if any, ran), in command order:
+ *     FILE.wast:LINE fuel=N [module] [trap=TRAP TEXT | error=WVM_ERR_...]
+ * N is the fuel the invocation consumed (wvm_store_fuel_consumed after minus before);
+ * `module` marks an instantiation; `trap=` (the rest of the line is wvm_trap_name) or
+ * `error=` (a status name) marks one that did not return normally. */
+
+/* Appends the line of one invocation. status and err are the call's; err is only read
+ * when status is WVM_ERR_TRAP. */
+void fuel_log_append(strbuf *log, const char *file_name, uint32_t line, bool module,
+                     uint64_t fuel, wvm_status status, const wvm_error *err);
+
+/* One parsed line. */
+typedef struct fuel_entry {
+    const char *key;      /* "FILE.wast:LINE" (not NUL-terminated: key_len bytes) */
+    size_t key_len;
+    bool module;          /* an instantiation */
+    uint64_t fuel;
+    const char *outcome;  /* NULL when it returned normally, else "trap=..."/"error=..." */
+    size_t outcome_len;
+} fuel_entry;
+
+/* Parses one line (without its newline) of len bytes; the entry points into it. Returns
+ * false when the line is not in the format above. */
+bool fuel_log_parse_line(const char *line, size_t len, fuel_entry *out);
+
+/* Compares a log written with --meter native against one written with --meter reference
+ * (same files, same cost model). Invocations are matched by FILE.wast:LINE (and `module`),
+ * in order; an invocation that returned normally in both logs passes when both consumed
+ * the same fuel; one that trapped (or failed) in both with the same outcome is skipped (a
+ * trap in the middle of a metered block leaves the rest of the block charged in native
+ * mode); anything else fails: different fuel, different outcomes, an invocation in one log
+ * only, or a malformed line. Writes at most detail_limit failures in detail, a summary and
+ * a last line "N passed, N failed, N skipped" to out. Returns 0 when nothing failed and at
+ * least one invocation was compared, 1 when not, 2 when a log cannot be read (on err). */
+int fuel_compare_files(const char *native_path, const char *reference_path,
+                       size_t detail_limit, FILE *out, FILE *err);
+
+/* ---- runner.c ---- */
+
+/* The fuel every store gets when metering is on: far more than the whole suite uses, so no
+ * spec command runs out. */
+#define RUNNER_AMPLE_FUEL UINT64_C(1000000000000000)
+
+/* How runner_run_file runs a file. A zeroed struct is the unmetered run with no details. */
+typedef struct runner_options {
+    size_t detail_limit;              /* failures written to details (SIZE_MAX for all) */
+    wvm_meter_mode metering;          /* the engine's; when on, the store gets
+                                       * RUNNER_AMPLE_FUEL */
+    const wvm_cost_model *cost_model; /* the engine's (NULL: its default); borrowed */
+    bool fuel_log;                    /* write one line per invocation to result.fuel_log */
+} runner_options;
 
 /* The outcome of one file. */
 typedef struct runner_result {
@@ -120,6 +175,7 @@ typedef struct runner_result {
     bool broken;          /* the file could not be run to the end; counts are partial */
     strbuf details;       /* one line per reported failure, "  file.wast:LINE: ..." */
     uint64_t dropped;     /* failures counted but not written to details (limit reached) */
+    strbuf fuel_log;      /* fuel log lines (runner_options.fuel_log), see fuellog.c */
 } runner_result;
 
 /* Where the runner publishes the command in progress and the counts so far (read by the
@@ -132,11 +188,11 @@ typedef struct runner_progress {
 /* "dir/i32.json" -> "i32.wast" into buf. */
 void runner_file_name(const char *json_path, char *buf, size_t len);
 
-/* Runs every command of json_path in one fresh engine + store. detail_limit: failures
- * written to details (SIZE_MAX for all). progress may be NULL. Never aborts; *out must be zeroed by the caller
- * and is released with runner_result_free. */
-void runner_run_file(const char *json_path, size_t detail_limit, runner_progress *progress,
-                     runner_result *out);
+/* Runs every command of json_path in one fresh engine + store configured by opts.
+ * progress may be NULL. Never aborts; *out must be zeroed by the caller and is released
+ * with runner_result_free. */
+void runner_run_file(const char *json_path, const runner_options *opts,
+                     runner_progress *progress, runner_result *out);
 void runner_result_free(runner_result *result);
 
 /* ---- driver.c ---- */

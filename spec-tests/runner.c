@@ -7,7 +7,12 @@
  *
  * Counting: every module command, action and assertion counts as passed, failed or skipped
  * (assert_malformed on text modules is skipped: wvm reads binaries only). A register command
- * counts only when it fails. */
+ * counts only when it fails.
+ *
+ * Metering (runner_options.metering): the engine meters with the given cost model and the
+ * store starts with RUNNER_AMPLE_FUEL. With runner_options.fuel_log every invocation that
+ * ran (each `invoke`, each instantiation that got as far as running code) adds a line with
+ * the fuel it consumed to the result's fuel log (fuellog.c). */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -38,6 +43,7 @@ typedef struct run_state {
     const char *command;    /* type of the command in progress */
     size_t detail_limit;    /* failures to describe in res->details */
     size_t details_written;
+    bool fuel_log;          /* log every invocation to res->fuel_log */
     runner_result *res;
 } run_state;
 
@@ -102,6 +108,27 @@ static void format_values(const wvm_val *vals, size_t n, char *buf, size_t len)
     }
     if (used < len)
         snprintf(buf + used, len - used, "]");
+}
+
+/* ---- fuel ---- */
+
+/* Logs the invocation of the command in progress that started when the store had consumed
+ * `before` and ended with status/err. */
+static void log_fuel(run_state *st, bool module, uint64_t before, wvm_status status,
+                     const wvm_error *err)
+{
+    if (!st->fuel_log)
+        return;
+    uint64_t fuel = wvm_store_fuel_consumed(st->store) - before;
+    fuel_log_append(&st->res->fuel_log, st->file_name, st->line, module, fuel, status, err);
+}
+
+/* True when a failed instantiation may have run code (the start function, or a segment
+ * initialisation that trapped): its fuel is logged. Other failures (unlinkable, out of
+ * memory) happen before anything runs. */
+static bool instantiation_ran(wvm_status status)
+{
+    return status == WVM_OK || status == WVM_ERR_TRAP;
 }
 
 /* ---- module names ---- */
@@ -250,7 +277,10 @@ static void cmd_module(run_state *st, const json_t *cmd)
     }
     wvm_instance *instance = NULL;
     err = (wvm_error){.func_index = WVM_NO_FUNC};
+    uint64_t before = wvm_store_fuel_consumed(st->store);
     status = wvm_linker_instantiate(st->linker, st->store, module, &instance, &err);
+    if (instantiation_ran(status))
+        log_fuel(st, true, before, status, &err);
     if (status != WVM_OK || instance == NULL) {
         if (status == WVM_OK)
             snprintf(why, sizeof why, "WVM_OK but no instance");
@@ -346,7 +376,10 @@ static void cmd_assert_instantiate_error(run_state *st, const json_t *cmd, wvm_s
     }
     wvm_instance *instance = NULL;
     err = (wvm_error){.func_index = WVM_NO_FUNC};
+    uint64_t before = wvm_store_fuel_consumed(st->store);
     status = wvm_linker_instantiate(st->linker, st->store, module, &instance, &err);
+    if (instantiation_ran(status))
+        log_fuel(st, true, before, status, &err);
     if (status == want && (want != WVM_ERR_TRAP || err.trap == want_trap)) {
         pass(st);
         return;
@@ -455,8 +488,10 @@ static bool run_action(run_state *st, const json_t *action, action_result *out, 
         args[i] = v.val;
     }
     out->nresults = nresults;
+    uint64_t before = wvm_store_fuel_consumed(st->store);
     out->status = wvm_func_call(st->store, ext.of.func, args, nargs, out->results, nresults,
                                 &out->err);
+    log_fuel(st, false, before, out->status, &out->err);
     free(args);
     return true;
 }
@@ -648,15 +683,16 @@ static void broken(run_state *st, const char *fmt, ...)
     va_end(ap);
 }
 
-void runner_run_file(const char *json_path, size_t detail_limit, runner_progress *progress,
-                     runner_result *out)
+void runner_run_file(const char *json_path, const runner_options *opts,
+                     runner_progress *progress, runner_result *out)
 {
     char file_name[256];
     runner_file_name(json_path, file_name, sizeof file_name);
     run_state st = {
         .file_name = file_name,
         .command = "file",
-        .detail_limit = detail_limit,
+        .detail_limit = opts->detail_limit,
+        .fuel_log = opts->fuel_log,
         .res = out,
     };
     json_t *root = NULL;
@@ -679,13 +715,19 @@ void runner_run_file(const char *json_path, size_t detail_limit, runner_progress
         broken(&st, "%s has no \"commands\" array", json_path);
         goto done;
     }
-    st.engine = wvm_engine_new(NULL);
+    wvm_config config;
+    wvm_config_default(&config);
+    config.metering = opts->metering;
+    config.cost_model = opts->cost_model;
+    st.engine = wvm_engine_new(&config);
     st.store = st.engine ? wvm_store_new(st.engine, NULL) : NULL;
     st.linker = st.engine ? wvm_linker_new(st.engine) : NULL;
     if (st.store == NULL || st.linker == NULL) {
         broken(&st, "cannot create the engine, store or linker (out of memory)");
         goto done;
     }
+    if (opts->metering != WVM_METER_OFF)
+        wvm_store_set_fuel(st.store, RUNNER_AMPLE_FUEL);
     wvm_error err = {.func_index = WVM_NO_FUNC};
     wvm_status status = spectest_define(st.linker, st.store, &err);
     if (status != WVM_OK) {
@@ -723,6 +765,8 @@ done:
     free(st.named);
     free(st.dir);
     json_decref(root);
+    if (out->fuel_log.oom)
+        broken(&st, "out of memory for the fuel log");
     if (out->details.oom)
         out->broken = true;
 }
@@ -730,5 +774,6 @@ done:
 void runner_result_free(runner_result *result)
 {
     strbuf_free(&result->details);
+    strbuf_free(&result->fuel_log);
     *result = (runner_result){0};
 }

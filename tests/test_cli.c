@@ -77,6 +77,147 @@ Test(cli_i32, garbage)
         expect_i32_fail(bad[i], CLI_PARSE_SYNTAX);
 }
 
+/* ---- fuel amounts ---- */
+
+static void expect_fuel(const char *s, uint64_t want)
+{
+    uint64_t got = 12345;
+    cli_fuel_status st = cli_parse_fuel(s, &got);
+    cr_assert_eq(st, CLI_FUEL_OK, "cli_parse_fuel(\"%s\") failed with %d", s, st);
+    cr_assert_eq(got, want, "cli_parse_fuel(\"%s\") = %llu, want %llu", s,
+                 (unsigned long long)got, (unsigned long long)want);
+}
+
+static void expect_fuel_fail(const char *s, cli_fuel_status want)
+{
+    uint64_t got = 12345;
+    cli_fuel_status st = cli_parse_fuel(s, &got);
+    cr_assert_eq(st, want, "cli_parse_fuel(\"%s\") returned %d, want %d", s, st, want);
+    cr_assert_eq(got, 12345u, "cli_parse_fuel(\"%s\") wrote its output on failure", s);
+}
+
+Test(cli_fuel, integers)
+{
+    expect_fuel("0", 0);
+    expect_fuel("00", 0);
+    expect_fuel("1", 1);
+    expect_fuel("612", 612);
+    expect_fuel("1000000", 1000000);
+    expect_fuel("1_000_000", 1000000);
+    expect_fuel("1_0", 10);
+    expect_fuel("0_1", 1);
+    expect_fuel("1_2_3_4", 1234);
+    expect_fuel("000000000000000000000000000042", 42); /* leading zeros do not count */
+    expect_fuel("18446744073709551615", UINT64_MAX);
+    expect_fuel("18_446_744_073_709_551_615", UINT64_MAX);
+    expect_fuel("018446744073709551615", UINT64_MAX);
+    expect_fuel("18446744073709551614", UINT64_MAX - 1);
+    expect_fuel("9007199254740993", 9007199254740993ull); /* 2^53 + 1: no double on the way */
+}
+
+Test(cli_fuel, scientific)
+{
+    expect_fuel("1e9", 1000000000ull);
+    expect_fuel("1E9", 1000000000ull);
+    expect_fuel("1e+9", 1000000000ull);
+    expect_fuel("1e0", 1);
+    expect_fuel("1e-0", 1);
+    expect_fuel("1.5e6", 1500000);
+    expect_fuel("1.25e2", 125);
+    expect_fuel("2.50e1", 25);         /* trailing fraction zeros */
+    expect_fuel("1.000", 1);
+    expect_fuel("0.0", 0);
+    expect_fuel("5.0e0", 5);
+    expect_fuel("100e-2", 1);          /* a negative exponent can still give a whole number */
+    expect_fuel("1200e-2", 12);
+    expect_fuel("0e99999999999999999999999", 0);
+    expect_fuel("0.000e-99999999999999999999", 0);
+    expect_fuel("1e1_0", 10000000000ull);
+    expect_fuel("1_000.000_000e0_3", 1000000);
+    expect_fuel("1e19", 10000000000000000000ull);
+    expect_fuel("1.8446744073709551615e19", UINT64_MAX);
+    expect_fuel("184467440737095516150e-1", UINT64_MAX);
+    expect_fuel("18446744073709551615000000000000e-12", UINT64_MAX);
+    expect_fuel("1.8446744073709551615000e19", UINT64_MAX);
+    expect_fuel("9.007199254740993e15", 9007199254740993ull); /* double would give ...992 */
+    expect_fuel("123456789.123456789e9", 123456789123456789ull);
+}
+
+Test(cli_fuel, not_whole)
+{
+    expect_fuel_fail("1.25e1", CLI_FUEL_FRACTION);
+    expect_fuel_fail("1e-3", CLI_FUEL_FRACTION);
+    expect_fuel_fail("1.5", CLI_FUEL_FRACTION);
+    expect_fuel_fail("0.1", CLI_FUEL_FRACTION);
+    expect_fuel_fail("1.0000000000000000000000000000001", CLI_FUEL_FRACTION);
+    expect_fuel_fail("12e-1", CLI_FUEL_FRACTION);
+    expect_fuel_fail("1e-99999999999999999999999999", CLI_FUEL_FRACTION);
+    expect_fuel_fail("1.8446744073709551615e18", CLI_FUEL_FRACTION);
+    /* A fraction beyond the range is reported as the fraction. */
+    expect_fuel_fail("100000000000000000000.5", CLI_FUEL_FRACTION);
+}
+
+Test(cli_fuel, too_large)
+{
+    expect_fuel_fail("18446744073709551616", CLI_FUEL_RANGE);
+    expect_fuel_fail("18446744073709551620", CLI_FUEL_RANGE);
+    expect_fuel_fail("99999999999999999999", CLI_FUEL_RANGE);
+    expect_fuel_fail("100000000000000000000", CLI_FUEL_RANGE);
+    expect_fuel_fail("1e20", CLI_FUEL_RANGE);
+    expect_fuel_fail("2e19", CLI_FUEL_RANGE);
+    expect_fuel_fail("1.8446744073709551616e19", CLI_FUEL_RANGE);
+    expect_fuel_fail("184467440737095516160e-1", CLI_FUEL_RANGE);
+    expect_fuel_fail("1e99999999999999999999999999", CLI_FUEL_RANGE);
+    expect_fuel_fail("123456789012345678901234567890", CLI_FUEL_RANGE);
+}
+
+Test(cli_fuel, signs)
+{
+    expect_fuel_fail("-5", CLI_FUEL_NEGATIVE);
+    expect_fuel_fail("-1e9", CLI_FUEL_NEGATIVE);
+    expect_fuel_fail("-0.5", CLI_FUEL_NEGATIVE);
+    expect_fuel_fail("-1e99", CLI_FUEL_NEGATIVE);
+    expect_fuel_fail("-0", CLI_FUEL_SIGN);
+    expect_fuel_fail("+5", CLI_FUEL_SIGN);
+    expect_fuel_fail("+0", CLI_FUEL_SIGN);
+    expect_fuel_fail("--5", CLI_FUEL_SYNTAX);
+    expect_fuel_fail("-", CLI_FUEL_SYNTAX);
+    expect_fuel_fail("-abc", CLI_FUEL_SYNTAX);
+}
+
+Test(cli_fuel, garbage)
+{
+    const char *bad[] = {"",      "abc",   "1e",   "1e+",   "1e-",    "1E",    "1__0",
+                         "_1",    "1_",    "1_e3", "1e_3",  "1e3_",   "1._5",  "1_.5",
+                         "1.",    ".5",    ".",    "e9",    "1.5.2",  "1e3e3", "1e3.5",
+                         " 1",    "1 ",    "1\n",  "0x10",  "1k",     "1M",    "inf",
+                         "nan",   "1,000", "1'000", "\xd9\xa1",     "1e9x",   "1..5",  "_",
+                         "__",    "1 000", "\t1", "1ee9",  "1.5e-e"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        expect_fuel_fail(bad[i], CLI_FUEL_SYNTAX);
+}
+
+Test(cli_fuel, messages)
+{
+    char msg[256];
+    cli_fuel_message(CLI_FUEL_FRACTION, "1.25e1", msg, sizeof msg);
+    cr_assert_str_eq(msg, "'1.25e1' is not a whole number");
+    cli_fuel_message(CLI_FUEL_RANGE, "1e20", msg, sizeof msg);
+    cr_assert_str_eq(msg, "'1e20' is too large (the maximum is 18446744073709551615)");
+    cli_fuel_message(CLI_FUEL_NEGATIVE, "-5", msg, sizeof msg);
+    cr_assert_str_eq(msg, "'-5' is negative");
+    cli_fuel_message(CLI_FUEL_SIGN, "+5", msg, sizeof msg);
+    cr_assert_str_eq(msg, "'+5' must be written without a sign");
+    cli_fuel_message(CLI_FUEL_SYNTAX, "abc", msg, sizeof msg);
+    cr_assert_str_eq(msg, "'abc' is not a number (expected a whole number such as 1000000, "
+                          "1_000_000 or 1e9)");
+    cli_fuel_message(CLI_FUEL_SYNTAX, "", msg, sizeof msg);
+    cr_assert_eq(strncmp(msg, "'' is not a number", 18), 0);
+    char tiny[6];
+    cli_fuel_message(CLI_FUEL_FRACTION, "1.25e1", tiny, sizeof tiny);
+    cr_assert_str_eq(tiny, "'1.25");
+}
+
 /* ---- i64 ---- */
 
 static void expect_i64(const char *s, int64_t want)
@@ -552,7 +693,7 @@ Test(cli_options, usage_errors)
     cr_assert_eq(PARSE(&o, msg, "validate"), CLI_PARSE_SYNTAX);
     cr_assert_eq(PARSE(&o, msg, "run", "a.wasm", "b.wasm"), CLI_PARSE_SYNTAX);
     cr_assert_str_eq(msg, "unexpected argument 'b.wasm'");
-    cr_assert_eq(PARSE(&o, msg, "run", "a.wasm", "--fuel", "10"), CLI_PARSE_SYNTAX);
+    cr_assert_eq(PARSE(&o, msg, "validate", "a.wasm", "--fuel", "10"), CLI_PARSE_SYNTAX);
     cr_assert_str_eq(msg, "unknown option '--fuel'");
     cr_assert_eq(PARSE(&o, msg, "run", "a.wasm", "--invoke"), CLI_PARSE_SYNTAX);
     cr_assert_str_eq(msg, "option --invoke needs a value");
@@ -562,6 +703,213 @@ Test(cli_options, usage_errors)
     cr_assert_eq(PARSE(&o, msg, "validate", "a.wasm", "--invoke", "f"), CLI_PARSE_SYNTAX);
     cr_assert_str_eq(msg, "unknown option '--invoke'");
     cr_assert_eq(PARSE(&o, msg, "run", "-x", "a.wasm"), CLI_PARSE_SYNTAX);
+}
+
+Test(cli_options, fuel)
+{
+    cli_options o;
+    char msg[256];
+    cr_assert_eq(PARSE(&o, msg, "run", "fib.wasm"), CLI_PARSE_OK);
+    cr_assert_eq(o.metering, WVM_METER_OFF);
+    cr_assert_eq(o.fuel, 0);
+    cr_assert_null(o.cost_model);
+    cr_assert_eq(o.report_fuel, false);
+
+    cr_assert_eq(PARSE(&o, msg, "run", "fib.wasm", "--fuel", "1e9"), CLI_PARSE_OK);
+    cr_assert_eq(o.metering, WVM_METER_NATIVE);
+    cr_assert_eq(o.fuel, 1000000000ull);
+    cr_assert_null(o.cost_model);
+    cr_assert_eq(o.report_fuel, false);
+
+    cr_assert_eq(PARSE(&o, msg, "run", "--fuel=1_000", "fib.wasm"), CLI_PARSE_OK);
+    cr_assert_eq(o.metering, WVM_METER_NATIVE);
+    cr_assert_eq(o.fuel, 1000);
+    cr_assert_str_eq(o.file, "fib.wasm");
+
+    cr_assert_eq(PARSE(&o, msg, "run", "fib.wasm", "--fuel", "0"), CLI_PARSE_OK);
+    cr_assert_eq(o.metering, WVM_METER_NATIVE, "zero fuel still meters");
+    cr_assert_eq(o.fuel, 0);
+
+    cr_assert_eq(PARSE(&o, msg, "run", "fib.wasm", "--fuel", "18446744073709551615"),
+                 CLI_PARSE_OK);
+    cr_assert_eq(o.fuel, UINT64_MAX);
+}
+
+Test(cli_options, fuel_combinations)
+{
+    cli_options o;
+    char msg[256];
+    /* Everything, split around FILE, then --invoke with arguments that look like options. */
+    char *argv1[] = {"wvm",          "run",      "--meter", "reference", "--fuel",
+                     "1.5e6",        "fib.wasm", "--cost-model=uniform", "--report-fuel",
+                     "--invoke",     "fib",      "--fuel", "46", NULL};
+    cr_assert_eq(cli_parse_options(13, argv1, &o, msg, sizeof msg), CLI_PARSE_OK, "%s", msg);
+    cr_assert_eq(o.metering, WVM_METER_REFERENCE, "--meter before --fuel is kept");
+    cr_assert_eq(o.fuel, 1500000);
+    cr_assert_str_eq(o.cost_model, "uniform");
+    cr_assert_eq(o.report_fuel, true);
+    cr_assert_str_eq(o.file, "fib.wasm");
+    cr_assert_str_eq(o.invoke, "fib");
+    cr_assert_eq(o.nargs, 2);
+    cr_assert_str_eq(o.args[0], "--fuel");
+    cr_assert_str_eq(o.args[1], "46");
+
+    cr_assert_eq(PARSE(&o, msg, "run", "--fuel", "5", "--meter", "reference", "x.wasm"),
+                 CLI_PARSE_OK);
+    cr_assert_eq(o.metering, WVM_METER_REFERENCE, "--meter after --fuel applies");
+    cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--meter=native", "--fuel=5"), CLI_PARSE_OK);
+    cr_assert_eq(o.metering, WVM_METER_NATIVE);
+
+    cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--fuel", "9", "--cost-model", "costs.txt"),
+                 CLI_PARSE_OK);
+    cr_assert_str_eq(o.cost_model, "costs.txt");
+    cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--fuel", "9", "--cost-model", "default"),
+                 CLI_PARSE_OK);
+    cr_assert_str_eq(o.cost_model, "default");
+    /* A value that starts with '-' is still the option's value. */
+    cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--fuel", "9", "--cost-model", "-c.txt"),
+                 CLI_PARSE_OK);
+    cr_assert_str_eq(o.cost_model, "-c.txt");
+
+    cr_assert_eq(PARSE(&o, msg, "run", "--report-fuel", "x.wasm", "--fuel", "9"),
+                 CLI_PARSE_OK);
+    cr_assert_eq(o.report_fuel, true);
+    cr_assert_null(o.invoke);
+
+    /* After "--" option-like words are operands; --fuel before it still counts. */
+    cr_assert_eq(PARSE(&o, msg, "run", "--fuel", "7", "--", "--report-fuel"), CLI_PARSE_OK);
+    cr_assert_str_eq(o.file, "--report-fuel");
+    cr_assert_eq(o.report_fuel, false);
+
+    /* --help wins over everything, even over a later bad value. */
+    cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--report-fuel", "--help", "--fuel", "x"),
+                 CLI_PARSE_OK);
+    cr_assert_eq(o.command, CLI_CMD_HELP);
+}
+
+Test(cli_options, fuel_errors)
+{
+    cli_options o;
+    char msg[256];
+    /* char *, not const: the values go into an argv. */
+    static const struct {
+        char *value;
+        const char *message;
+    } bad[] = {
+        {"1.25e1", "--fuel: '1.25e1' is not a whole number"},
+        {"1e-3", "--fuel: '1e-3' is not a whole number"},
+        {"-5", "--fuel: '-5' is negative"},
+        {"1e20", "--fuel: '1e20' is too large (the maximum is 18446744073709551615)"},
+        {"18446744073709551616",
+         "--fuel: '18446744073709551616' is too large (the maximum is 18446744073709551615)"},
+        {"abc", "--fuel: 'abc' is not a number (expected a whole number such as 1000000, "
+                "1_000_000 or 1e9)"},
+        {"", "--fuel: '' is not a number (expected a whole number such as 1000000, "
+             "1_000_000 or 1e9)"},
+        {"1e", "--fuel: '1e' is not a number (expected a whole number such as 1000000, "
+               "1_000_000 or 1e9)"},
+        {"1__0", "--fuel: '1__0' is not a number (expected a whole number such as 1000000, "
+                 "1_000_000 or 1e9)"},
+        {"_1", "--fuel: '_1' is not a number (expected a whole number such as 1000000, "
+               "1_000_000 or 1e9)"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--fuel", bad[i].value), CLI_PARSE_SYNTAX,
+                     "--fuel '%s' accepted", bad[i].value);
+        cr_assert_str_eq(msg, bad[i].message);
+    }
+    /* The inline form reports the same. */
+    cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--fuel=-5"), CLI_PARSE_SYNTAX);
+    cr_assert_str_eq(msg, "--fuel: '-5' is negative");
+    cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--fuel="), CLI_PARSE_SYNTAX);
+    cr_assert_eq(strncmp(msg, "--fuel: '' is not a number", 26), 0);
+
+    cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--fuel"), CLI_PARSE_SYNTAX);
+    cr_assert_str_eq(msg, "option --fuel needs a value");
+    cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--fuel", "1", "--fuel", "2"),
+                 CLI_PARSE_SYNTAX);
+    cr_assert_str_eq(msg, "option --fuel given more than once");
+    cr_assert_eq(PARSE(&o, msg, "run", "--fuel", "1", "x.wasm", "--fuel=1"), CLI_PARSE_SYNTAX);
+    cr_assert_str_eq(msg, "option --fuel given more than once");
+    cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--fuel1"), CLI_PARSE_SYNTAX);
+    cr_assert_str_eq(msg, "unknown option '--fuel1'");
+    cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--fue", "1"), CLI_PARSE_SYNTAX);
+    cr_assert_str_eq(msg, "unknown option '--fue'");
+    /* An option after --invoke NAME is an argument: it cannot turn metering on. */
+    cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--invoke", "f", "--fuel", "1"), CLI_PARSE_OK);
+    cr_assert_eq(o.metering, WVM_METER_OFF);
+    cr_assert_eq(o.nargs, 2);
+}
+
+Test(cli_options, meter_cost_model_report_errors)
+{
+    cli_options o;
+    char msg[256];
+    cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--fuel", "1", "--meter", "instrument"),
+                 CLI_PARSE_SYNTAX);
+    cr_assert_str_eq(msg, "--meter: unknown mode 'instrument' (expected native or reference)");
+    cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--fuel", "1", "--meter", "Native"),
+                 CLI_PARSE_SYNTAX);
+    cr_assert_str_eq(msg, "--meter: unknown mode 'Native' (expected native or reference)");
+    cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--fuel", "1", "--meter="), CLI_PARSE_SYNTAX);
+    cr_assert_str_eq(msg, "--meter: unknown mode '' (expected native or reference)");
+    cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--fuel", "1", "--meter"), CLI_PARSE_SYNTAX);
+    cr_assert_str_eq(msg, "option --meter needs a value");
+    cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--fuel", "1", "--meter", "native", "--meter",
+                       "native"),
+                 CLI_PARSE_SYNTAX);
+    cr_assert_str_eq(msg, "option --meter given more than once");
+
+    cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--fuel", "1", "--cost-model="),
+                 CLI_PARSE_SYNTAX);
+    cr_assert_str_eq(msg, "--cost-model needs default, uniform or a file name");
+    cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--fuel", "1", "--cost-model"),
+                 CLI_PARSE_SYNTAX);
+    cr_assert_str_eq(msg, "option --cost-model needs a value");
+    cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--fuel", "1", "--report-fuel",
+                       "--report-fuel"),
+                 CLI_PARSE_SYNTAX);
+    cr_assert_str_eq(msg, "option --report-fuel given more than once");
+    cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--fuel", "1", "--report-fuel=yes"),
+                 CLI_PARSE_SYNTAX);
+    cr_assert_str_eq(msg, "unknown option '--report-fuel=yes'");
+
+    /* Without --fuel each of them would silently do nothing. */
+    cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--cost-model", "uniform"), CLI_PARSE_SYNTAX);
+    cr_assert_str_eq(msg, "--cost-model needs --fuel");
+    cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--meter", "reference"), CLI_PARSE_SYNTAX);
+    cr_assert_str_eq(msg, "--meter needs --fuel");
+    cr_assert_eq(PARSE(&o, msg, "run", "--report-fuel", "x.wasm"), CLI_PARSE_SYNTAX);
+    cr_assert_str_eq(msg, "--report-fuel needs --fuel");
+    cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--report-fuel", "--invoke", "f", "--fuel",
+                       "1"),
+                 CLI_PARSE_SYNTAX, "a --fuel among the arguments does not count");
+    cr_assert_str_eq(msg, "--report-fuel needs --fuel");
+    cr_assert_eq(PARSE(&o, msg, "run", "--report-fuel"), CLI_PARSE_SYNTAX);
+    cr_assert_str_eq(msg, "missing FILE operand");
+
+    /* Fuel options belong to run only. */
+    char *run_only[] = {"--meter=native", "--cost-model=uniform", "--report-fuel"};
+    for (size_t i = 0; i < 3; i++) {
+        cr_assert_eq(PARSE(&o, msg, "validate", "x.wasm", run_only[i]), CLI_PARSE_SYNTAX);
+        cr_assert_eq(strncmp(msg, "unknown option", 14), 0);
+    }
+}
+
+Test(cli_usage, help_documents_fuel)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    cr_assert_not_null(f);
+    cli_print_help(f);
+    fclose(f);
+    const char *needles[] = {"--fuel N", "1_000_000", "1e9", "--meter MODE", "native",
+                             "reference", "--cost-model MODEL", "uniform", "--report-fuel",
+                             "fuel consumed: X, remaining: Y", "1 trap (including out of fuel)"};
+    for (size_t i = 0; i < sizeof needles / sizeof needles[0]; i++)
+        cr_assert_not_null(strstr(text, needles[i]), "help lacks '%s'", needles[i]);
+    free(text);
 }
 
 Test(cli_usage, mentions_commands)
@@ -574,7 +922,8 @@ Test(cli_usage, mentions_commands)
         cr_assert_not_null(f);
         printers[i](f);
         fclose(f);
-        cr_assert_not_null(strstr(text, "wvm run FILE.wasm [--invoke NAME [ARG...]]"));
+        cr_assert_not_null(
+            strstr(text, "wvm run [OPTION...] FILE.wasm [OPTION...] [--invoke NAME [ARG...]]"));
         cr_assert_not_null(strstr(text, "wvm validate FILE.wasm"));
         cr_assert_not_null(strstr(text, "--version"));
         free(text);

@@ -1,10 +1,13 @@
 /* Unit tests of the spec-test harness (spec-tests/): value parsing and matching, trap message
  * mapping, the expected-failures list, and whole runs of harness_main on small scripts
  * written here (a wrong expectation must fail the run; an expected failure must not; an
- * unexpected pass must; odd input must give a clear error, not a crash). */
+ * unexpected pass must; odd input must give a clear error, not a crash). Then fuel: the
+ * --meter / --cost-model options, the --fuel-log lines of metered runs, and the comparison
+ * of two fuel logs (a mismatch must fail it). */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <ftw.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +39,14 @@ static const unsigned char spin_wasm[] = {
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00,
     0x00, 0x03, 0x02, 0x01, 0x00, 0x07, 0x08, 0x01, 0x04, 0x73, 0x70, 0x69, 0x6e,
     0x00, 0x00, 0x0a, 0x09, 0x01, 0x07, 0x00, 0x03, 0x40, 0x0c, 0x00, 0x0b, 0x0b,
+};
+
+/* (module (func $s i32.const 1 drop) (start $s)): the start function costs, in the default
+ * model, host_entry 2 + call_entry 1 + i32.const 1 (drop and end are free) = 4. */
+static const unsigned char start_wasm[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00,
+    0x00, 0x03, 0x02, 0x01, 0x00, 0x08, 0x01, 0x00, 0x0a, 0x07, 0x01, 0x05, 0x00,
+    0x41, 0x01, 0x1a, 0x0b,
 };
 
 /* A bad magic number (malformed). */
@@ -118,6 +129,7 @@ static void setup(void)
     write_file("m.1.wasm", invalid_wasm, sizeof invalid_wasm);
     write_file("m.2.wasm", malformed_wasm, sizeof malformed_wasm);
     write_file("spin.wasm", spin_wasm, sizeof spin_wasm);
+    write_file("start.wasm", start_wasm, sizeof start_wasm);
     write_script("good", GOOD_COMMANDS);
     write_script("wrong", GOOD_COMMANDS ",\n" WRONG_RETURN);
     write_script("wrongtrap", GOOD_COMMANDS ",\n" WRONG_TRAP);
@@ -576,5 +588,347 @@ Test(harness_run, usage_errors)
     r = harness("--help", NULL);
     cr_assert_eq(r.rc, 0);
     ASSERT_CONTAINS(r.out, "usage:");
+    run_free(&r);
+}
+
+Test(harness_run, quiet_lists_only_files_that_miss_expectations)
+{
+    run r = harness("-q", "@/good.json", "@/wrong.json", NULL);
+    cr_assert_eq(r.rc, 1, "output:\n%s", r.out);
+    cr_assert_null(strstr(r.out, "good.wast"), "output:\n%s", r.out);
+    ASSERT_CONTAINS(r.out, "wrong.wast: 7 passed, 1 failed, 1 skipped (FAILED)");
+    ASSERT_CONTAINS(r.out, "wrong.wast:9: assert_return:");
+    cr_assert_str_eq(r.last, "14 passed, 1 failed, 2 skipped");
+    run_free(&r);
+}
+
+/* ---- fuel ---- */
+
+/* The text of a file of the temporary directory, kept reachable like the run buffers. */
+static char *live_text;
+
+static const char *read_text(const char *name)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "cannot open %s", path);
+    free(live_text);
+    live_text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&live_text, &len);
+    cr_assert_not_null(mem);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        fwrite(chunk, 1, n, mem);
+    fclose(f);
+    fclose(mem);
+    return live_text;
+}
+
+static void free_text(void)
+{
+    free(live_text);
+    live_text = NULL;
+}
+
+/* A start function (line 1), a module without one (2), a call that returns (3), a global
+ * read (4: not an invocation, no line), a call that traps (5), an action (6). */
+#define FUEL_COMMANDS                                                                          \
+    "{\"type\": \"module\", \"line\": 1, \"filename\": \"start.wasm\"},\n"                     \
+    "{\"type\": \"module\", \"line\": 2, \"filename\": \"m.0.wasm\"},\n"                       \
+    "{\"type\": \"assert_return\", \"line\": 3, \"action\": {\"type\": \"invoke\", "           \
+    "\"field\": \"add\", \"args\": [{\"type\": \"i32\", \"value\": \"1\"}, "                   \
+    "{\"type\": \"i32\", \"value\": \"2\"}]}, "                                                \
+    "\"expected\": [{\"type\": \"i32\", \"value\": \"3\"}]},\n"                                \
+    "{\"type\": \"assert_return\", \"line\": 4, \"action\": {\"type\": \"get\", "              \
+    "\"field\": \"g\"}, \"expected\": [{\"type\": \"i32\", \"value\": \"42\"}]},\n"            \
+    "{\"type\": \"assert_trap\", \"line\": 5, \"action\": {\"type\": \"invoke\", \"field\": "  \
+    "\"div\", \"args\": [{\"type\": \"i32\", \"value\": \"1\"}, {\"type\": \"i32\", "          \
+    "\"value\": \"0\"}]}, \"text\": \"integer divide by zero\", \"expected\": [{\"type\": "    \
+    "\"i32\"}]},\n"                                                                            \
+    "{\"type\": \"action\", \"line\": 6, \"action\": {\"type\": \"invoke\", \"field\": "       \
+    "\"add\", \"args\": [{\"type\": \"i32\", \"value\": \"2\"}, {\"type\": \"i32\", "          \
+    "\"value\": \"3\"}]}, \"expected\": [{\"type\": \"i32\"}]}"
+
+/* Checks the fuel log of fuel.json: start_fuel for the start function, call_fuel for each
+ * call of add, the trap line's format. */
+static void check_fuel_log(const char *log, uint64_t start_fuel, uint64_t call_fuel)
+{
+    char head[256], tail[128];
+    snprintf(head, sizeof head,
+             "fuel.wast:1 fuel=%" PRIu64 " module\n"
+             "fuel.wast:2 fuel=0 module\n"
+             "fuel.wast:3 fuel=%" PRIu64 "\n"
+             "fuel.wast:5 fuel=",
+             start_fuel, call_fuel);
+    snprintf(tail, sizeof tail, " trap=integer divide by zero\nfuel.wast:6 fuel=%" PRIu64 "\n",
+             call_fuel);
+    size_t n = strlen(log), nh = strlen(head), nt = strlen(tail);
+    cr_assert(n > nh + nt && strncmp(log, head, nh) == 0 && strcmp(log + n - nt, tail) == 0,
+              "fuel log:\n%s\nexpected:\n%sN%s", log, head, tail);
+    for (const char *p = log + nh; p < log + n - nt; p++)
+        cr_assert(*p >= '0' && *p <= '9', "fuel log:\n%s", log);
+}
+
+Test(harness_run, meter_and_cost_model_options)
+{
+    write_text("badcosts.txt", "base default\ni32.ad 3\n");
+    write_text("costs.txt", "i32.add 10\n");
+    run r = harness("--meter", "fast", "@/good.json", NULL);
+    cr_assert_eq(r.rc, 2);
+    ASSERT_CONTAINS(r.err, "bad --meter \"fast\"");
+    run_free(&r);
+    r = harness("--meter", "NATIVE", "@/good.json", NULL);
+    cr_assert_eq(r.rc, 2);
+    run_free(&r);
+    r = harness("@/good.json", "--meter", NULL);
+    cr_assert_eq(r.rc, 2);
+    ASSERT_CONTAINS(r.err, "--meter needs a value");
+    run_free(&r);
+    r = harness("--meter", "native", "--cost-model", "@/no-such-costs.txt", "@/good.json", NULL);
+    cr_assert_eq(r.rc, 2);
+    ASSERT_CONTAINS(r.err, "bad --cost-model");
+    ASSERT_CONTAINS(r.err, "no-such-costs.txt");
+    run_free(&r);
+    /* Checked even without metering. */
+    r = harness("--cost-model", "@/badcosts.txt", "@/good.json", NULL);
+    cr_assert_eq(r.rc, 2);
+    ASSERT_CONTAINS(r.err, "badcosts.txt:2");
+    run_free(&r);
+    r = harness("--cost-model", "", "@/good.json", NULL);
+    cr_assert_eq(r.rc, 2);
+    run_free(&r);
+    r = harness("--cost-model", "Default", "@/good.json", NULL);
+    cr_assert_eq(r.rc, 2);
+    run_free(&r);
+    r = harness("--meter", "native", "--fuel-log", "@/no-such-dir/fuel.log", "@/good.json",
+                NULL);
+    cr_assert_eq(r.rc, 2);
+    ASSERT_CONTAINS(r.err, "no-such-dir/fuel.log");
+    run_free(&r);
+    r = harness("--compare-fuel", "@/a.log", NULL);
+    cr_assert_eq(r.rc, 2);
+    run_free(&r);
+    r = harness("--compare-fuel", "@/a.log", "@/b.log", "@/good.json", NULL);
+    cr_assert_eq(r.rc, 2);
+    ASSERT_CONTAINS(r.err, "takes no input files");
+    run_free(&r);
+
+    /* Every mode and model runs the script as the unmetered run does. */
+    static const char *const meters[] = {"off", "native", "reference"};
+    static const char *const models[] = {"default", "uniform", "@/costs.txt"};
+    for (size_t m = 0; m < 3; m++) {
+        for (size_t c = 0; c < 3; c++) {
+            r = harness("--meter", meters[m], "--cost-model", models[c], "@/good.json", NULL);
+            cr_assert_eq(r.rc, 0, "--meter %s --cost-model %s: rc %d, output:\n%s%s", meters[m],
+                         models[c], r.rc, r.out, r.err);
+            cr_assert_str_eq(r.last, "7 passed, 0 failed, 1 skipped");
+            if (m > 0)
+                ASSERT_CONTAINS(r.out, "metering: ");
+            run_free(&r);
+        }
+    }
+    r = harness("--meter", "reference", "--no-fork", "@/good.json", NULL);
+    cr_assert_eq(r.rc, 0, "output:\n%s%s", r.out, r.err);
+    ASSERT_CONTAINS(r.out, "metering: reference, cost model default");
+    run_free(&r);
+}
+
+Test(harness_run, fuel_log_lines)
+{
+    write_script("fuel", FUEL_COMMANDS);
+    write_text("costs.txt", "# add is dear, host calls free\ni32.add 10\nhost_entry 0\n");
+    static const struct {
+        const char *model;
+        uint64_t start_fuel, call_fuel; /* docs/cost-model.md */
+    } cases[] = {
+        /* host_entry 2 + call_entry 1 + i32.const 1 (drop, end free);
+         * 2 + 1 + local.get 1 + local.get 1 + i32.add 1 (end free) */
+        {"default", 4, 6},
+        /* i32.const + drop + end; local.get + local.get + i32.add + end (no entry charges) */
+        {"uniform", 3, 4},
+        {"@/costs.txt", 2, 13},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        for (int mode = 0; mode < 4; mode++) {
+            const char *meter = mode & 1 ? "reference" : "native";
+            const char *fork = mode & 2 ? "--no-fork" : "-j2";
+            run r = harness(fork, "--meter", meter, "--cost-model", cases[c].model,
+                            "--fuel-log", "@/fuel.log", "@/fuel.json", NULL);
+            cr_assert_eq(r.rc, 0, "%s %s: output:\n%s%s", meter, cases[c].model, r.out, r.err);
+            cr_assert_str_eq(r.last, "6 passed, 0 failed, 0 skipped");
+            run_free(&r);
+            check_fuel_log(read_text("fuel.log"), cases[c].start_fuel, cases[c].call_fuel);
+        }
+    }
+    /* Without metering nothing is charged. */
+    run r = harness("--fuel-log", "@/fuel.log", "@/fuel.json", NULL);
+    cr_assert_eq(r.rc, 0);
+    run_free(&r);
+    check_fuel_log(read_text("fuel.log"), 0, 0);
+    free_text();
+}
+
+Test(harness_run, fuel_log_follows_the_command_line_order)
+{
+    write_script("fuel", FUEL_COMMANDS);
+    write_script("spin", "{\"type\": \"module\", \"line\": 1, \"filename\": \"spin.wasm\"}");
+    /* Whichever child finishes first, the lines follow the command line. */
+    write_script("first", "{\"type\": \"module\", \"line\": 7, \"filename\": \"m.0.wasm\"},\n"
+                         "{\"type\": \"module\", \"line\": 8, \"filename\": \"start.wasm\"}");
+    char *logs[2];
+    for (int fork_mode = 0; fork_mode < 2; fork_mode++) {
+        run r = harness(fork_mode ? "-j3" : "--no-fork", "--meter", "native", "--fuel-log",
+                        "@/order.log", "@/first.json", "@/fuel.json", "@/spin.json", NULL);
+        cr_assert_eq(r.rc, 0, "output:\n%s%s", r.out, r.err);
+        run_free(&r);
+        logs[fork_mode] = strdup(read_text("order.log"));
+    }
+    const char *log = logs[0];
+    const char *first = "first.wast:7 fuel=0 module\nfirst.wast:8 fuel=4 module\nfuel.wast:1 ";
+    cr_assert(strncmp(log, first, strlen(first)) == 0, "%s", log);
+    size_t n = strlen(log);
+    const char *last = "\nspin.wast:1 fuel=0 module\n";
+    cr_assert(n > strlen(last) && strcmp(log + n - strlen(last), last) == 0, "%s", log);
+    cr_assert_str_eq(logs[0], logs[1], "the log depends on forking");
+    free(logs[0]);
+    free(logs[1]);
+    free_text();
+}
+
+TestSuite(harness_fuel, .init = setup, .fini = teardown);
+
+Test(harness_fuel, parse_lines)
+{
+    fuel_entry e;
+    const char *line = "i32.wast:12 fuel=6";
+    cr_assert(fuel_log_parse_line(line, strlen(line), &e));
+    cr_assert_eq(e.key_len, strlen("i32.wast:12"));
+    cr_assert_eq(e.fuel, 6);
+    cr_assert_not(e.module);
+    cr_assert_null(e.outcome);
+    line = "a b.wast:3 fuel=18446744073709551615 module trap=out of bounds memory access";
+    /* A space in the file name is not supported: the key is what precedes the first one. */
+    cr_assert_not(fuel_log_parse_line(line, strlen(line), &e));
+    line = "b.wast:3 fuel=18446744073709551615 module trap=out of bounds memory access";
+    cr_assert(fuel_log_parse_line(line, strlen(line), &e));
+    cr_assert_eq(e.fuel, UINT64_MAX);
+    cr_assert(e.module);
+    cr_assert_eq(e.outcome_len, strlen("trap=out of bounds memory access"));
+    cr_assert_eq(strncmp(e.outcome, "trap=out of bounds", 18), 0);
+    line = "c.wast:4 fuel=0 error=WVM_ERR_USAGE";
+    cr_assert(fuel_log_parse_line(line, strlen(line), &e));
+    cr_assert_not(e.module);
+    cr_assert_eq(e.outcome_len, strlen("error=WVM_ERR_USAGE"));
+
+    static const char *const bad[] = {
+        "", "i32.wast:12", "i32.wast fuel=1", "i32.wast: fuel=1", ":12 fuel=1",
+        "i32.wast:12 fuel=", "i32.wast:12 fuel=x", "i32.wast:12 fuel=-1",
+        "i32.wast:12 fuel=18446744073709551616", "i32.wast:12 fuel=1 trap=",
+        "i32.wast:12 fuel=1 bogus", "i32.wast:12 fuel=1 modules", "i32.wast:12 fuel=1x",
+        "i32.wast:12  fuel=1", "i32.wast:12 fuel=1 module module",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        cr_assert_not(fuel_log_parse_line(bad[i], strlen(bad[i]), &e), "\"%s\"", bad[i]);
+
+    /* What fuel_log_append writes parses back. */
+    strbuf sb = {0};
+    wvm_error err = {.trap = WVM_TRAP_UNREACHABLE};
+    fuel_log_append(&sb, "x.wast", 9, true, 77, WVM_ERR_TRAP, &err);
+    cr_assert_str_eq(strbuf_str(&sb), "x.wast:9 fuel=77 module trap=unreachable\n");
+    cr_assert(fuel_log_parse_line(sb.data, sb.len - 1, &e));
+    cr_assert(e.module);
+    cr_assert_eq(e.fuel, 77);
+    strbuf_free(&sb);
+    fuel_log_append(&sb, "x.wast", 10, false, 5, WVM_OK, NULL);
+    fuel_log_append(&sb, "x.wast", 11, false, 0, WVM_ERR_USAGE, NULL);
+    cr_assert_str_eq(strbuf_str(&sb), "x.wast:10 fuel=5\nx.wast:11 fuel=0 error=WVM_ERR_USAGE\n");
+    strbuf_free(&sb);
+}
+
+#define NATIVE_LOG                                                                             \
+    "a.wast:1 fuel=4 module\n"                                                                 \
+    "a.wast:3 fuel=6\n"                                                                        \
+    "a.wast:5 fuel=6 trap=integer divide by zero\n"                                            \
+    "a.wast:6 fuel=6\n"                                                                        \
+    "b.wast:1 fuel=0 module\n"
+
+Test(harness_fuel, equal_logs_pass)
+{
+    write_text("native.log", NATIVE_LOG);
+    /* The trapped call may differ (the native mode prepays the rest of the block). */
+    write_text("reference.log", "a.wast:1 fuel=4 module\na.wast:3 fuel=6\n"
+                                "a.wast:5 fuel=5 trap=integer divide by zero\n"
+                                "a.wast:6 fuel=6\r\nb.wast:1 fuel=0 module");
+    run r = harness("--compare-fuel", "@/native.log", "@/reference.log", NULL);
+    cr_assert_eq(r.rc, 0, "output:\n%s%s", r.out, r.err);
+    ASSERT_CONTAINS(r.out, "4 completed invocations compared");
+    cr_assert_null(strstr(r.out, "FAILED"), "%s", r.out);
+    cr_assert_str_eq(r.last, "4 passed, 0 failed, 1 skipped");
+    run_free(&r);
+}
+
+Test(harness_fuel, mismatches_fail)
+{
+    write_text("native.log", NATIVE_LOG);
+    /* A different fuel. */
+    write_text("reference.log", "a.wast:1 fuel=4 module\na.wast:3 fuel=6\n"
+                                "a.wast:5 fuel=5 trap=integer divide by zero\n"
+                                "a.wast:6 fuel=7\nb.wast:1 fuel=0 module\n");
+    run r = harness("--compare-fuel", "@/native.log", "@/reference.log", NULL);
+    cr_assert_eq(r.rc, 1, "a fuel mismatch must fail; output:\n%s", r.out);
+    ASSERT_CONTAINS(r.out, "  a.wast:6: native fuel=6, reference fuel=7\n");
+    ASSERT_CONTAINS(r.out, "4 completed invocations compared: 3 with equal fuel, 1 with different fuel");
+    ASSERT_CONTAINS(r.out, "FAILED");
+    cr_assert_str_eq(r.last, "3 passed, 1 failed, 1 skipped");
+    run_free(&r);
+
+    /* A different outcome, a missing invocation, an extra one and a malformed line. */
+    write_text("reference.log", "a.wast:1 fuel=4 module\na.wast:3 fuel=6 trap=unreachable\n"
+                                "a.wast:5 fuel=5 trap=integer divide by zero\n"
+                                "b.wast:1 fuel=0\nb.wast:1 fuel=0 module\nnonsense\n");
+    r = harness("--compare-fuel", "@/native.log", "@/reference.log", NULL);
+    cr_assert_eq(r.rc, 1, "output:\n%s", r.out);
+    ASSERT_CONTAINS(r.out, "  a.wast:3: native fuel=6, reference fuel=6 trap=unreachable "
+                           "(different outcomes)\n");
+    ASSERT_CONTAINS(r.out, "  a.wast:6: only in the native log (fuel=6)\n");
+    ASSERT_CONTAINS(r.out, "  b.wast:1: only in the reference log (fuel=0)\n");
+    ASSERT_CONTAINS(r.out, "reference.log:6: malformed line \"nonsense\"\n");
+    cr_assert_str_eq(r.last, "2 passed, 4 failed, 1 skipped");
+    run_free(&r);
+
+    /* --details limits the mismatches described, not the count. */
+    r = harness("--details", "1", "--compare-fuel", "@/native.log", "@/reference.log", NULL);
+    cr_assert_eq(r.rc, 1);
+    ASSERT_CONTAINS(r.out, "... and 3 more mismatches");
+    cr_assert_null(strstr(r.out, "only in the native log"), "%s", r.out);
+    cr_assert_str_eq(r.last, "2 passed, 4 failed, 1 skipped");
+    run_free(&r);
+
+    /* Nothing compared proves nothing. */
+    write_text("empty.log", "");
+    r = harness("--compare-fuel", "@/empty.log", "@/empty.log", NULL);
+    cr_assert_eq(r.rc, 1, "output:\n%s", r.out);
+    ASSERT_CONTAINS(r.out, "no completed invocation");
+    cr_assert_str_eq(r.last, "0 passed, 0 failed, 0 skipped");
+    run_free(&r);
+
+    r = harness("--compare-fuel", "@/native.log", "@/missing.log", NULL);
+    cr_assert_eq(r.rc, 2);
+    ASSERT_CONTAINS(r.err, "missing.log");
+    run_free(&r);
+}
+
+Test(harness_fuel, repeated_keys_pair_in_order)
+{
+    /* The same file run twice: occurrences pair up in log order. */
+    write_text("native.log", "a.wast:3 fuel=1\na.wast:3 fuel=2\n");
+    write_text("reference.log", "a.wast:3 fuel=1\na.wast:3 fuel=3\n");
+    run r = harness("--compare-fuel", "@/native.log", "@/reference.log", NULL);
+    cr_assert_eq(r.rc, 1);
+    ASSERT_CONTAINS(r.out, "a.wast:3: native fuel=2, reference fuel=3");
+    cr_assert_str_eq(r.last, "1 passed, 1 failed, 0 skipped");
     run_free(&r);
 }

@@ -11,7 +11,6 @@
  */
 #include <criterion/criterion.h>
 
-#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1467,7 +1466,7 @@ static vm_code *vt_translate(const uint8_t *bytes, size_t size, wasm_module *m,
     cr_assert_eq(loader_decode(bytes, size, m, &err), WASM_OK, "decode: %s", err.message);
     cr_assert_eq(loader_validate(m, &err), WASM_OK, "validate: %s", err.message);
     vm_code *code = NULL;
-    cr_assert_eq(vm_translate(m, func_index, &code, &err), WASM_OK, "translate: %s",
+    cr_assert_eq(vm_translate(m, func_index, VM_METER_OFF, NULL, &code, &err), WASM_OK, "translate: %s",
                  err.message);
     cr_assert_not_null(code);
     return code;

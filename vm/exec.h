@@ -20,10 +20,22 @@ struct vm_exec {
     vm_frame *frames;       /* suspended callers, frames[0 .. depth) */
     uint32_t depth;
     uint32_t max_depth;     /* nested Wasm calls allowed (capacity of frames) */
+
+    /* Fuel. The interpreter keeps the counter in a local while it runs and writes it back
+     * here before anything else can observe it (host calls, returns, traps). */
+    bool metered;           /* charge dynamic and host-entry costs (static charges are in the
+                             * translated code itself) */
+    uint64_t fuel;          /* remaining */
+    uint64_t credited;      /* fuel ever given; consumed = credited - fuel */
+    uint64_t host_entry;    /* cost model scalars, copied by vm_exec_set_metering */
+    uint64_t bulk_unit;
+    uint64_t grow_page;
 };
 
-/* Runs f, whose frame at fp already holds the arguments, until it returns to the host.
- * Results are left in fp[0 .. nresults). */
-int vm_run(vm_exec *ex, vm_func *f, vm_slot *fp, void *user, vm_trap *trap);
+/* Runs func from pc with frame fp until the call that began at frame-stack depth
+ * base_depth returns to the host. Results are left in the entry frame's slots. On an
+ * out-of-fuel stop with susp non-NULL, the state goes to *susp and nothing is unwound. */
+int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t base_depth,
+           void *user, vm_trap *trap, vm_suspension *susp);
 
 #endif

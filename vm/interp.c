@@ -68,7 +68,20 @@
     if (unlikely(ea + (size) > mem_size))                                                      \
         TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);
 
-int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, void *user, vm_trap *trap)
+/* Dynamic fuel: units x unit_cost, charged after the operation's own checks passed and
+ * before it has any effect; when short, out of fuel at this instruction (resumable). */
+#define CHARGE_DYNAMIC(units, unit_cost)                                                       \
+    do {                                                                                       \
+        uint64_t cost_;                                                                        \
+        if (metered && (__builtin_mul_overflow((uint64_t)(units), (unit_cost), &cost_) ||      \
+                        fuel < cost_))                                                         \
+            TRAP(VM_TRAP_OUT_OF_FUEL);                                                         \
+        if (metered)                                                                           \
+            fuel -= cost_;                                                                     \
+    } while (0)
+
+int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t base_depth,
+           void *user, vm_trap *trap, vm_suspension *susp)
 {
 #ifndef VM_DISPATCH_SWITCH
     static const void *const dispatch_table[VM_OP_COUNT] = {
@@ -84,9 +97,9 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, void *user, vm_trap *trap)
 #include "vmops.def"
     };
 #endif
-    const uint32_t base_depth = ex->depth;
     vm_instance *inst = func->instance;
-    const uint32_t *pc = func->code->words;
+    uint64_t fuel = ex->fuel;       /* written back to ex->fuel whenever it can be observed */
+    const bool metered = ex->metered;
     uint8_t *mem;
     uint64_t mem_size;
     int trap_code = VM_TRAP_NONE;
@@ -194,6 +207,17 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, void *user, vm_trap *trap)
         NEXT();
     }
 
+    /* ---- fuel ---- */
+    CASE(fuel)
+    {
+        uint64_t cost = (uint64_t)pc[1] | (uint64_t)pc[2] << 32;
+        if (unlikely(fuel < cost))
+            TRAP(VM_TRAP_OUT_OF_FUEL);
+        fuel -= cost;
+        pc += 3;
+        NEXT();
+    }
+
     /* ---- control ---- */
     CASE(unreachable) { TRAP(VM_TRAP_UNREACHABLE); }
     CASE(br)
@@ -250,8 +274,10 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, void *user, vm_trap *trap)
     CASE(ret)
     {
     do_return:
-        if (ex->depth == base_depth)
+        if (ex->depth == base_depth) {
+            ex->fuel = fuel;
             return VM_TRAP_NONE;
+        }
         {
             vm_frame *fr = &ex->frames[--ex->depth];
             pc = fr->ret_pc;
@@ -341,7 +367,10 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, void *user, vm_trap *trap)
     }
     CASE(table_grow)
     {
-        int64_t old = vm_table_grow(inst->tables[pc[4]], RD_u32(pc[3]), fp[pc[2]]);
+        vm_table *tab = inst->tables[pc[4]];
+        uint32_t n = RD_u32(pc[3]);
+        CHARGE_DYNAMIC(n, ex->bulk_unit); /* per element requested, even if it fails */
+        int64_t old = vm_table_grow(tab, n, fp[pc[2]]);
         WR_u32(pc[1], (uint32_t)old);
         pc += 5;
         NEXT();
@@ -353,6 +382,7 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, void *user, vm_trap *trap)
         vm_slot v = fp[pc[2]];
         if (unlikely((uint64_t)i + n > tab->size))
             TRAP(VM_TRAP_TABLE_OUT_OF_BOUNDS);
+        CHARGE_DYNAMIC(n, ex->bulk_unit);
         for (uint32_t k = 0; k < n; k++)
             tab->elems[i + k] = v;
         pc += 5;
@@ -365,6 +395,7 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, void *user, vm_trap *trap)
         uint32_t d = RD_u32(pc[1]), s = RD_u32(pc[2]), n = RD_u32(pc[3]);
         if (unlikely((uint64_t)d + n > dt->size || (uint64_t)s + n > st->size))
             TRAP(VM_TRAP_TABLE_OUT_OF_BOUNDS);
+        CHARGE_DYNAMIC(n, ex->bulk_unit);
         if (n)
             memmove(dt->elems + d, st->elems + s, (size_t)n * sizeof *dt->elems);
         pc += 6;
@@ -377,6 +408,7 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, void *user, vm_trap *trap)
         uint32_t d = RD_u32(pc[1]), s = RD_u32(pc[2]), n = RD_u32(pc[3]);
         if (unlikely((uint64_t)d + n > tab->size || (uint64_t)s + n > seg->len))
             TRAP(VM_TRAP_TABLE_OUT_OF_BOUNDS);
+        CHARGE_DYNAMIC(n, ex->bulk_unit);
         if (n)
             memcpy(tab->elems + d, seg->refs + s, (size_t)n * sizeof *tab->elems);
         pc += 6;
@@ -398,7 +430,10 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, void *user, vm_trap *trap)
     }
     CASE(memory_grow)
     {
-        int64_t old = vm_memory_grow(inst->memory0, RD_u32(pc[2]));
+        vm_memory *m0 = inst->memory0;
+        uint32_t delta = RD_u32(pc[2]);
+        CHARGE_DYNAMIC(delta, ex->grow_page); /* per page requested, even if it fails */
+        int64_t old = vm_memory_grow(m0, delta);
         WR_u32(pc[1], (uint32_t)old);
         REFRESH_MEMORY();
         pc += 3;
@@ -409,6 +444,7 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, void *user, vm_trap *trap)
         uint32_t d = RD_u32(pc[1]), n = RD_u32(pc[3]);
         if (unlikely((uint64_t)d + n > mem_size))
             TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);
+        CHARGE_DYNAMIC(n, ex->bulk_unit);
         if (n)
             memset(mem + d, (int)(uint8_t)RD_u32(pc[2]), n);
         pc += 4;
@@ -419,6 +455,7 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, void *user, vm_trap *trap)
         uint32_t d = RD_u32(pc[1]), s = RD_u32(pc[2]), n = RD_u32(pc[3]);
         if (unlikely((uint64_t)d + n > mem_size || (uint64_t)s + n > mem_size))
             TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);
+        CHARGE_DYNAMIC(n, ex->bulk_unit);
         if (n)
             memmove(mem + d, mem + s, n);
         pc += 4;
@@ -430,6 +467,7 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, void *user, vm_trap *trap)
         uint32_t d = RD_u32(pc[1]), s = RD_u32(pc[2]), n = RD_u32(pc[3]);
         if (unlikely((uint64_t)d + n > mem_size || (uint64_t)s + n > seg->len))
             TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);
+        CHARGE_DYNAMIC(n, ex->bulk_unit);
         if (n)
             memcpy(mem + d, seg->bytes + s, n);
         pc += 5;
@@ -551,7 +589,9 @@ do_call:
         uint32_t np = callee->type->nparams, nr = callee->type->nresults;
         ex->top = callee_fp + (np > nr ? np : nr);
         vm_caller caller = {ex, inst, user};
+        ex->fuel = fuel;
         int rc = callee->host(&caller, callee_fp, callee_fp, callee->host_env);
+        fuel = ex->fuel;
         ex->top = saved_top;
         if (unlikely(rc))
             TRAP(rc);
@@ -576,9 +616,21 @@ do_call:
     }
 
 trapped:
+    ex->fuel = fuel;
     trap->code = trap_code;
     trap->func = func;
     trap->offset = vm_code_wasm_offset(func->code, (uint32_t)(pc - func->code->words));
+    if (trap_code == VM_TRAP_OUT_OF_FUEL && susp) {
+        /* Keep every frame: resuming retries the instruction at pc. */
+        susp->active = true;
+        susp->func = func;
+        susp->pc = pc;
+        susp->fp = fp;
+        susp->depth = ex->depth;
+        susp->reserved_top = fp + func->code->frame_slots;
+        ex->top = susp->reserved_top;
+        return trap_code;
+    }
     ex->depth = base_depth;
     return trap_code;
 }

@@ -23,6 +23,7 @@
 
 #include "../loader/binary.h"
 #include "../loader/blocktype.h"
+#include "../loader/cost_model.h"
 #include "../loader/opcodes.h"
 #include "../loader/reader.h"
 #include "code.h"
@@ -77,6 +78,15 @@ typedef struct {
     uint32_t last_pos;
     uint32_t last_dst_word;
 
+    /* Metering: how charges are emitted, from which model. */
+    vm_meter_mode meter;
+    const wasm_cost_model *costs;
+    uint32_t fuel_word;     /* VM_METER_BLOCKS: the cost words (low, high) of the open metered
+                             * block's charge, which grows as its operators are translated */
+    bool fuel_pending;      /* a block is open but its charge not yet emitted: it is emitted
+                             * before the block's first instruction or first costly operator,
+                             * so blocks that cost nothing and run no code need none */
+
     bool oom;
 } tr_state;
 
@@ -108,9 +118,13 @@ static void emit_word(tr_state *t, uint32_t w)
     t->code[t->ncode++] = w;
 }
 
+static void flush_fuel(tr_state *t);
+
 /* Starts an instruction: records its source position and forgets the previous producer. */
 static uint32_t emit_op(tr_state *t, vm_opcode op)
 {
+    if (t->fuel_pending && op != VM_OP_fuel)
+        flush_fuel(t);
     uint32_t pos = t->ncode;
     if (grow((void **)&t->map, &t->capmap, t->nmap + 1, sizeof *t->map))
         t->map[t->nmap++] = (vm_srcmap_entry){pos, (uint32_t)t->op_offset};
@@ -140,6 +154,70 @@ static void mark_producer(tr_state *t, uint32_t pos)
 
 /* A position other code may jump to: nothing before it may be rewritten. */
 static void place_label(tr_state *t) { t->last_pos = NO_POS; }
+
+/* ---- metering ----
+ * Fuel is defined on Wasm operators. With VM_METER_BLOCKS each metered block starts with a
+ * `fuel` instruction whose cost is the sum of the costs of the block's operators (and the
+ * call entry cost, for the first block); a new block starts where control can enter other
+ * than by falling through: loop heads, if/else arms, the end of a block a branch targets,
+ * the end of every if, and after br_if. Code that follows a branch, return or unreachable
+ * is dead and never charged. With VM_METER_PER_OPERATOR (the reference) every operator is
+ * charged by its own instruction, placed where the operator executes. */
+
+static void emit_fuel(tr_state *t, uint64_t cost)
+{
+    emit_op(t, VM_OP_fuel);
+    emit_word(t, (uint32_t)cost);
+    emit_word(t, (uint32_t)(cost >> 32));
+}
+
+/* Emits the open block's charge instruction (its cost keeps growing until the block ends). */
+static void flush_fuel(tr_state *t)
+{
+    t->fuel_pending = false;
+    emit_fuel(t, 0);
+    t->fuel_word = t->ncode - 2;
+}
+
+/* Starts a metered block here (VM_METER_BLOCKS only). Every way into the block enters at
+ * this position, and any later label starts another block, so emitting the charge lazily
+ * (at the first instruction or costly operator) still charges every entry. */
+static void open_metered_block(tr_state *t)
+{
+    if (t->meter == VM_METER_BLOCKS)
+        t->fuel_pending = true;
+}
+
+/* Adds cost to the open block's emitted charge. */
+static void add_to_charge(tr_state *t, uint64_t cost)
+{
+    if (t->oom)
+        return;
+    uint32_t *w = &t->code[t->fuel_word];
+    uint64_t sum = ((uint64_t)w[0] | (uint64_t)w[1] << 32) + cost;
+    if (sum < cost)
+        sum = UINT64_MAX; /* saturate: such a block can never be paid for */
+    w[0] = (uint32_t)sum;
+    w[1] = (uint32_t)(sum >> 32);
+}
+
+/* Accounts for operator op executing at this point of the code. */
+static void charge_op(tr_state *t, uint32_t op)
+{
+    if (t->meter == VM_METER_OFF || t->oom)
+        return;
+    uint64_t cost = t->costs->op_cost[op];
+    if (t->meter == VM_METER_PER_OPERATOR) {
+        if (cost)
+            emit_fuel(t, cost);
+        return;
+    }
+    if (cost == 0)
+        return;
+    if (t->fuel_pending)
+        flush_fuel(t);
+    add_to_charge(t, cost);
+}
 
 /* Writes the branch offset word at `word` so that it reaches `target`. Offsets are relative
  * to the offset word itself. */
@@ -687,12 +765,17 @@ static void translate_block(tr_state *t, uint32_t op)
         f->else_fixup = emit_cond_branch(t, cond, true);
     f->loop_pos = t->ncode;
     place_label(t);
+    if (op != WASM_OP_block)
+        open_metered_block(t); /* the loop body (charged per iteration) or the then arm */
 }
 
-static void translate_else(tr_state *t)
+/* Starts the else arm. has_op is false for the empty else arm given to an `if` without one
+ * (see translate_end): then the then arm falls through `end`, not `else`. */
+static void translate_else(tr_state *t, bool has_op)
 {
     tr_frame *f = &t->frames[t->nframes - 1];
     if (!f->unreachable) {
+        charge_op(t, has_op ? WASM_OP_else : WASM_OP_end); /* the then arm falls through it */
         move_to_frame(t, f, f->nresults);
         emit_op(t, VM_OP_br);
         emit_target(t, f);
@@ -705,6 +788,7 @@ static void translate_else(tr_state *t)
     truncate_vals(t, f->height);
     push_types(t, f->nparams, f->params);
     place_label(t);
+    open_metered_block(t);
 }
 
 /* Returns true when the function body's final end was reached. */
@@ -712,13 +796,28 @@ static bool translate_end(tr_state *t)
 {
     tr_frame *f = &t->frames[t->nframes - 1];
     if (f->op == WASM_OP_end) {
-        if (!f->unreachable)
+        if (!f->unreachable) {
+            charge_op(t, WASM_OP_end);
             emit_return(t);
+        }
         t->nframes--;
         return true;
     }
-    if (!f->unreachable)
+    if (f->op == WASM_OP_if && f->else_fixup != NO_POS && t->meter != VM_METER_OFF &&
+        t->costs->op_cost[WASM_OP_end] > 0) {
+        /* An `if` without `else`: when the condition is false, control enters the empty
+         * else arm and falls through `end`, which then costs fuel on that path as well:
+         * give the false path an arm of its own to charge it in. */
+        translate_else(t, false);
+        f = &t->frames[t->nframes - 1];
+    }
+    bool falls_through = !f->unreachable;
+    bool is_target = f->fixups != NO_POS || f->else_fixup != NO_POS;
+    bool merges = is_target || f->op == WASM_OP_if || f->op == WASM_OP_else;
+    if (falls_through) {
+        charge_op(t, WASM_OP_end);
         move_to_frame(t, f, f->nresults);
+    }
     if (!t->oom) {
         resolve_fixups(t, f->fixups, t->ncode);
         if (f->else_fixup != NO_POS)
@@ -730,6 +829,10 @@ static bool translate_end(tr_state *t)
     t->nframes--;
     push_types(t, n, types);
     place_label(t);
+    if (!falls_through && !is_target)
+        set_unreachable(t); /* nothing reaches the code after this end */
+    else if (merges)
+        open_metered_block(t);
     return false;
 }
 
@@ -743,13 +846,14 @@ static void translate_br_if(tr_state *t, uint32_t depth)
         if (cond.has_b)
             emit_word(t, cond.b);
         emit_target(t, f);
-        return;
+    } else {
+        uint32_t skip = emit_cond_branch(t, cond, true);
+        emit_branch(t, f);
+        if (!t->oom)
+            patch(t, skip, t->ncode);
+        place_label(t);
     }
-    uint32_t skip = emit_cond_branch(t, cond, true);
-    emit_branch(t, f);
-    if (!t->oom)
-        patch(t, skip, t->ncode);
-    place_label(t);
+    open_metered_block(t); /* the code after runs only when the branch is not taken */
 }
 
 static void translate_br_table(tr_state *t)
@@ -836,6 +940,9 @@ static bool translate_body(tr_state *t)
             }
         }
 
+        if (op != WASM_OP_else && op != WASM_OP_end)
+            charge_op(t, op); /* else and end are charged only when control falls through */
+
         uint32_t x = 0, y = 0;
         switch (op) {
         case WASM_OP_unreachable:
@@ -850,7 +957,7 @@ static bool translate_body(tr_state *t)
             translate_block(t, op);
             break;
         case WASM_OP_else:
-            translate_else(t);
+            translate_else(t, true);
             break;
         case WASM_OP_end:
             if (translate_end(t))
@@ -1093,8 +1200,8 @@ static bool translate_body(tr_state *t)
     }
 }
 
-wasm_status vm_translate(const wasm_module *m, uint32_t func_index, vm_code **out,
-                         wasm_error *err)
+wasm_status vm_translate(const wasm_module *m, uint32_t func_index, vm_meter_mode meter,
+                         const wasm_cost_model *costs, vm_code **out, wasm_error *err)
 {
     *out = NULL;
     const wasm_func *fn = &m->funcs[func_index - m->nfunc_imports];
@@ -1106,6 +1213,8 @@ wasm_status vm_translate(const wasm_module *m, uint32_t func_index, vm_code **ou
     t.type = type;
     t.nlocals = type->nparams + fn->nlocals;
     t.last_pos = NO_POS;
+    t.meter = costs ? meter : VM_METER_OFF;
+    t.costs = costs;
     wasm_status status = WASM_ERR_NOMEM;
     vm_code *code = NULL;
 
@@ -1123,6 +1232,14 @@ wasm_status vm_translate(const wasm_module *m, uint32_t func_index, vm_code **ou
         goto fail;
     f->nresults = type->nresults;
     f->results = wasm_functype_results(type);
+
+    if (t.meter == VM_METER_BLOCKS) {
+        open_metered_block(&t);
+        flush_fuel(&t); /* the entry charge is taken even when the body is free */
+        add_to_charge(&t, costs->call_entry);
+    } else if (t.meter == VM_METER_PER_OPERATOR && costs->call_entry) {
+        emit_fuel(&t, costs->call_entry);
+    }
 
     reader_init(&t.r, m->bytes, fn->code, fn->code + fn->code_len);
     if (!translate_body(&t)) {

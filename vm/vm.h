@@ -106,6 +106,8 @@ typedef struct vm_limits {
     uint32_t value_stack_slots;
 } vm_limits;
 
+struct wasm_cost_model;
+
 vm_exec *vm_exec_new(const vm_limits *limits);
 void vm_exec_free(vm_exec *ex);
 
@@ -116,6 +118,48 @@ typedef struct vm_caller {
     void *user;             /* the runtime's context (the store) */
 } vm_caller;
 
+/* ---- fuel ----
+ * Metering is decided when code is translated (vm_translate with a cost model emits the
+ * charges); the exec context holds the counter and the model's dynamic costs. */
+
+/* Turns metering on for this context (model is borrowed; NULL turns it off). */
+void vm_exec_set_metering(vm_exec *ex, const struct wasm_cost_model *model);
+uint64_t vm_exec_fuel(const vm_exec *ex);
+void vm_exec_set_fuel(vm_exec *ex, uint64_t fuel);
+/* Total fuel charged so far. */
+uint64_t vm_exec_fuel_consumed(const vm_exec *ex);
+/* Charges amount; returns VM_TRAP_OUT_OF_FUEL (charging nothing) when less remains. */
+int vm_exec_consume_fuel(vm_exec *ex, uint64_t amount);
+
+/* The state of a call stopped by VM_TRAP_OUT_OF_FUEL, from which it can be resumed. While a
+ * suspension is active its frames stay reserved on the stacks; other calls run above them.
+ * Suspensions of one context nest: only the most recent one may be resumed or dropped. */
+typedef struct vm_suspension {
+    bool active;
+    vm_func *entry;         /* the function the host called */
+    vm_func *func;          /* the function that ran out of fuel */
+    const uint32_t *pc;     /* the charge to retry; NULL: the host-entry charge */
+    vm_slot *fp;            /* its frame */
+    vm_slot *entry_fp;      /* the entry function's frame (results are read from it) */
+    uint32_t base_depth;    /* frame-stack depth when the call began */
+    uint32_t depth;         /* frame-stack depth at the suspension */
+    vm_slot *saved_top;     /* ex->top before the call */
+    vm_slot *reserved_top;  /* ex->top while suspended */
+} vm_suspension;
+
+/* As vm_call, but an out-of-fuel stop fills *susp (which becomes active) instead of
+ * unwinding, so that vm_resume can continue the call. */
+int vm_call_resumable(vm_exec *ex, vm_func *f, const vm_slot *args, vm_slot *results,
+                      void *user, vm_trap *trap, vm_suspension *susp);
+/* Continues an active suspension (the most recent one of ex). Returns like vm_call; on
+ * another out-of-fuel stop *susp stays active, else it becomes inactive. Returns
+ * VM_RESUME_NOT_LATEST (touching nothing) if susp is not the most recent suspension. */
+#define VM_RESUME_NOT_LATEST (-1)
+int vm_resume(vm_exec *ex, vm_suspension *susp, vm_slot *results, void *user, vm_trap *trap);
+/* Abandons an active suspension, releasing its frames (must be the most recent). Returns
+ * false when it is not. */
+bool vm_suspension_drop(vm_exec *ex, vm_suspension *susp);
+
 /* Calls f with args (f->type->nparams slots); on success writes nresults slots to results.
  * Returns VM_TRAP_NONE or a VM_TRAP_* code, with *trap filled on a trap. `user` is handed to host
  * functions through their caller. */
@@ -124,9 +168,17 @@ int vm_call(vm_exec *ex, vm_func *f, const vm_slot *args, vm_slot *results, void
 
 /* ---- translation ---- */
 
-/* Translates function `func_index` (a defined function) of a valid module. */
-wasm_status vm_translate(const wasm_module *m, uint32_t func_index, vm_code **out,
-                         wasm_error *err);
+/* How vm_translate meters the code it emits. */
+typedef enum {
+    VM_METER_OFF,           /* no fuel instructions */
+    VM_METER_BLOCKS,        /* one charge per metered block */
+    VM_METER_PER_OPERATOR,  /* one charge per operator (reference mode, for tests) */
+} vm_meter_mode;
+
+/* Translates function `func_index` (a defined function) of a valid module. costs is the
+ * cost model (ignored with VM_METER_OFF). */
+wasm_status vm_translate(const wasm_module *m, uint32_t func_index, vm_meter_mode meter,
+                         const struct wasm_cost_model *costs, vm_code **out, wasm_error *err);
 void vm_code_free(vm_code *code);
 
 /* ---- memory and table operations shared with the runtime (instantiation, API) ---- */
