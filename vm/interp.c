@@ -37,6 +37,20 @@
 /* Branch to the offset stored in word w (relative to w itself). */
 #define JUMP_VIA(w) (pc = (w) + (int32_t) * (w))
 
+/* A loop form's taken branch: the target is a `fuel` instruction (3 words) charging cost;
+ * pay it here and skip it, or land on it when short so that it stops there. */
+#define JUMP_VIA_PAYING(w, cost)                                                               \
+    do {                                                                                       \
+        const uint32_t *target_ = (w) + (int32_t) * (w);                                       \
+        uint32_t cost_ = (cost);                                                               \
+        if (likely(fuel >= cost_)) {                                                           \
+            fuel -= cost_;                                                                     \
+            pc = target_ + 3;                                                                  \
+        } else {                                                                               \
+            pc = target_;                                                                      \
+        }                                                                                      \
+    } while (0)
+
 #ifdef VM_DISPATCH_SWITCH
 #define DISPATCH_BEGIN() dispatch: switch ((vm_opcode)*pc) {
 #define DISPATCH_END() default: TRAP(VM_TRAP_UNREACHABLE); }
@@ -89,7 +103,9 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
 #define VM_BINI(id, in, out, expr) [VM_OP_##id] = &&L_##id, [VM_OP_##id##_imm] = &&L_##id##_imm,
 #define VM_CMP(id, in, expr, negated)                                                          \
     [VM_OP_##id] = &&L_##id, [VM_OP_##id##_imm] = &&L_##id##_imm,                              \
-    [VM_OP_br_##id] = &&L_br_##id, [VM_OP_br_##id##_imm] = &&L_br_##id##_imm,
+    [VM_OP_br_##id] = &&L_br_##id, [VM_OP_br_##id##_imm] = &&L_br_##id##_imm,                  \
+    [VM_OP_br_##id##_fuel] = &&L_br_##id##_fuel,                                               \
+    [VM_OP_br_##id##_imm_fuel] = &&L_br_##id##_imm_fuel,
 #define VM_UN(id, in, out, expr) [VM_OP_##id] = &&L_##id,
 #define VM_LOAD(id, out, ctype) [VM_OP_##id] = &&L_##id,
 #define VM_STORE(id, in, ctype) [VM_OP_##id] = &&L_##id,
@@ -150,6 +166,26 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
             JUMP_VIA(pc + 3);                                                                  \
         else                                                                                   \
             pc += 4;                                                                           \
+        NEXT();                                                                                \
+    }                                                                                          \
+    CASE(br_##id##_fuel)                                                                       \
+    {                                                                                          \
+        CT_##in a = RD_##in(pc[1]);                                                            \
+        CT_##in b = RD_##in(pc[2]);                                                            \
+        if (expr)                                                                              \
+            JUMP_VIA_PAYING(pc + 3, pc[4]);                                                    \
+        else                                                                                   \
+            pc += 5;                                                                           \
+        NEXT();                                                                                \
+    }                                                                                          \
+    CASE(br_##id##_imm_fuel)                                                                   \
+    {                                                                                          \
+        CT_##in a = RD_##in(pc[1]);                                                            \
+        CT_##in b = (CT_##in)(int32_t)pc[2];                                                   \
+        if (expr)                                                                              \
+            JUMP_VIA_PAYING(pc + 3, pc[4]);                                                    \
+        else                                                                                   \
+            pc += 5;                                                                           \
         NEXT();                                                                                \
     }
 #define VM_UN(id, in, out, expr)                                                               \
@@ -255,6 +291,43 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
             JUMP_VIA(pc + 2);
         else
             pc += 3;
+        NEXT();
+    }
+    CASE(br_fuel)
+    {
+        JUMP_VIA_PAYING(pc + 1, pc[2]);
+        NEXT();
+    }
+    CASE(br_if_fuel)
+    {
+        if (RD_u32(pc[1]))
+            JUMP_VIA_PAYING(pc + 2, pc[3]);
+        else
+            pc += 4;
+        NEXT();
+    }
+    CASE(br_ifz_fuel)
+    {
+        if (!RD_u32(pc[1]))
+            JUMP_VIA_PAYING(pc + 2, pc[3]);
+        else
+            pc += 4;
+        NEXT();
+    }
+    CASE(br_if64z_fuel)
+    {
+        if (!RD_u64(pc[1]))
+            JUMP_VIA_PAYING(pc + 2, pc[3]);
+        else
+            pc += 4;
+        NEXT();
+    }
+    CASE(br_if64nz_fuel)
+    {
+        if (RD_u64(pc[1]))
+            JUMP_VIA_PAYING(pc + 2, pc[3]);
+        else
+            pc += 4;
         NEXT();
     }
     CASE(br_table)

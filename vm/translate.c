@@ -226,6 +226,38 @@ static void patch(tr_state *t, uint32_t word, uint32_t target)
     t->code[word] = (uint32_t)((int32_t)target - (int32_t)word);
 }
 
+/* The charge of the `fuel` instruction at loop f's head, when a branch there may pay it
+ * itself (the loop forms of vmops.def); UINT64_MAX when it may not. */
+static uint64_t loop_head_charge(const tr_state *t, const tr_frame *f)
+{
+    if (f->op != WASM_OP_loop || f->loop_pos + 3 > t->ncode || t->code[f->loop_pos] != VM_OP_fuel)
+        return UINT64_MAX;
+    uint64_t cost = (uint64_t)t->code[f->loop_pos + 1] | (uint64_t)t->code[f->loop_pos + 2] << 32;
+    return cost <= UINT32_MAX ? cost : UINT64_MAX;
+}
+
+/* The loop form of branch instruction op, or 0 when it has none. */
+static vm_opcode paying_branch(vm_opcode op)
+{
+    switch (op) {
+    case VM_OP_br: return VM_OP_br_fuel;
+    case VM_OP_br_if: return VM_OP_br_if_fuel;
+    case VM_OP_br_ifz: return VM_OP_br_ifz_fuel;
+    case VM_OP_br_if64z: return VM_OP_br_if64z_fuel;
+    case VM_OP_br_if64nz: return VM_OP_br_if64nz_fuel;
+#define VM_CMP(id, in, expr, negated)                                                          \
+    case VM_OP_br_##id: return VM_OP_br_##id##_fuel;                                           \
+    case VM_OP_br_##id##_imm: return VM_OP_br_##id##_imm_fuel;
+#include "vmops.def"
+    default: return (vm_opcode)0;
+    }
+}
+
+/* Emits branch instruction op (operands a, b as has_b says) to frame f's label, in its loop
+ * form when f is a loop whose head charge the branch can pay. */
+static void emit_branch_op(tr_state *t, vm_opcode op, uint32_t a, uint32_t b, bool has_a,
+                           bool has_b, tr_frame *f);
+
 /* Emits an offset word that branches to frame f's label. */
 static void emit_target(tr_state *t, tr_frame *f)
 {
@@ -240,6 +272,22 @@ static void emit_target(tr_state *t, tr_frame *f)
         emit_word(t, f->fixups);
         f->fixups = word;
     }
+}
+
+static void emit_branch_op(tr_state *t, vm_opcode op, uint32_t a, uint32_t b, bool has_a,
+                           bool has_b, tr_frame *f)
+{
+    uint64_t charge = loop_head_charge(t, f);
+    vm_opcode paying = paying_branch(op);
+    bool pays = charge != UINT64_MAX && paying;
+    emit_op(t, pays ? paying : op);
+    if (has_a)
+        emit_word(t, a);
+    if (has_b)
+        emit_word(t, b);
+    emit_target(t, f);
+    if (pays)
+        emit_word(t, (uint32_t)charge);
 }
 
 static void resolve_fixups(tr_state *t, uint32_t chain, uint32_t target)
@@ -434,8 +482,7 @@ static void emit_branch(tr_state *t, tr_frame *f)
         return;
     }
     move_to_frame(t, f, label_arity(f));
-    emit_op(t, VM_OP_br);
-    emit_target(t, f);
+    emit_branch_op(t, VM_OP_br, 0, 0, false, false, f);
 }
 
 static void set_unreachable(tr_state *t)
@@ -841,11 +888,7 @@ static void translate_br_if(tr_state *t, uint32_t depth)
     tr_frame *f = &t->frames[t->nframes - 1 - depth];
     tr_cond cond = pop_cond(t);
     if (!branch_needs_moves(t, f)) {
-        emit_op(t, cond.branch_op);
-        emit_word(t, cond.a);
-        if (cond.has_b)
-            emit_word(t, cond.b);
-        emit_target(t, f);
+        emit_branch_op(t, cond.branch_op, cond.a, cond.b, true, cond.has_b, f);
     } else {
         uint32_t skip = emit_cond_branch(t, cond, true);
         emit_branch(t, f);
