@@ -20,6 +20,10 @@ int main(int argc, char **argv)
     const char *name = argc > 2 ? argv[2] : "fib";
     int32_t n = argc > 3 ? (int32_t)strtol(argv[3], NULL, 0) : 46;
     uint64_t slice = argc > 4 ? strtoull(argv[4], NULL, 0) : 100;
+    if (slice == 0) {
+        fprintf(stderr, "usage: %s [FILE [EXPORT [N [SLICE]]]] (SLICE > 0)\n", argv[0]);
+        return 2;
+    }
     int rc = 1;
     wvm_error err = {0};
 
@@ -81,9 +85,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: %s\n", name, err.message);
         goto out;
     }
-    printf("%s(%d) = %d: %llu fuel in %u slices of %llu\n", name, n, result.of.i32,
+    printf("%s(%d) = %d: %llu fuel in %u slice%s of %llu\n", name, n, result.of.i32,
            (unsigned long long)(wvm_store_fuel_consumed(store) - start), slices,
-           (unsigned long long)slice);
+           slices == 1 ? "" : "s", (unsigned long long)slice);
     rc = 0;
 out:
     wvm_module_delete(module);

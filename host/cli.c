@@ -119,6 +119,13 @@ static const cli_option_def *cli_find_option(const char *arg, const char **inlin
     return NULL;
 }
 
+const char *cli_option_name(cli_command command, const char *arg)
+{
+    const char *value;
+    const cli_option_def *def = cli_find_option(arg, &value);
+    return def && (def->commands & CLI_CMD_BIT(command)) ? def->name : NULL;
+}
+
 static const struct {
     const char *name;
     cli_command command;
@@ -238,8 +245,7 @@ void cli_print_help(FILE *f)
           "            the ARGs, or `_start` if the module exports it, and print the results\n"
           "  validate  check that FILE is a valid module; prints nothing when it is\n"
           "\n"
-          "run options (before FILE or between FILE and --invoke; each at most once;\n"
-          "--opt=VALUE works too):\n"
+          "run options (anywhere before --invoke, each at most once; --opt=VALUE also works):\n"
           "  --invoke NAME [ARG...]  call export NAME; every later argument is an ARG\n"
           "  --fuel N            meter execution, starting with N fuel; running out is a trap\n"
           "                      (exit 1). N is a whole number from 0 to 2^64-1, written\n"

@@ -67,6 +67,11 @@ typedef enum {
 cli_parse_status cli_parse_options(int argc, char *const *argv, cli_options *opts, char *msg,
                                    size_t msg_size);
 
+/* The name of the option of command that arg spells ("--fuel" for "--fuel" or "--fuel=9"),
+ * or NULL. `wvm run` uses it to explain an option misplaced after --invoke NAME, where it is
+ * an argument of the function. */
+const char *cli_option_name(cli_command command, const char *arg);
+
 /* The synopsis (printed on stderr after a usage error). */
 void cli_print_usage(FILE *f);
 /* The full help text (--help, on stdout). */

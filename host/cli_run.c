@@ -83,6 +83,23 @@ static const char *cli_extern_kind_name(wvm_externkind kind)
     return "not a function";
 }
 
+/* After a bad argument list: when one of the arguments spells a `wvm run` option (as in
+ * `--invoke fib 46 --report-fuel`), says that it went to the function. */
+static void cli_hint_misplaced_option(const char *name, char *const *args, int nargs,
+                                      FILE *errf)
+{
+    for (int i = 0; i < nargs; i++) {
+        const char *option = cli_option_name(CLI_CMD_RUN, args[i]);
+        if (option && strcmp(option, "--invoke") != 0) {
+            fprintf(errf,
+                    "note: everything after --invoke %s is an argument of '%s'; put %s "
+                    "before --invoke\n",
+                    name, name, option);
+            return;
+        }
+    }
+}
+
 /* Calls export `name` of inst with the argument strings args[0..nargs), parsed by the
  * function's parameter types, and prints each result on its own line. */
 static int cli_invoke(wvm_store *store, wvm_instance *inst, const char *name,
@@ -128,12 +145,14 @@ static int cli_invoke(wvm_store *store, wvm_instance *inst, const char *name,
                 nparams == 1 ? "" : "s", nargs);
         fprintf(errf, "usage: wvm run FILE --invoke %s%s  (%s: %s)\n", name,
                 nparams ? " ARG..." : "", name, sig);
+        cli_hint_misplaced_option(name, args, nargs, errf);
         goto done;
     }
     for (uint32_t i = 0; i < nparams; i++) {
         char msg[320];
         if (cli_parse_value(kinds[i], args[i], &vals[i], msg, sizeof msg) != CLI_PARSE_OK) {
             fprintf(errf, "error: argument %" PRIu32 " of '%s': %s\n", i + 1, name, msg);
+            cli_hint_misplaced_option(name, args, nargs, errf);
             goto done;
         }
     }

@@ -64,6 +64,18 @@ typedef enum {
 
 #define WVM_NO_FUNC UINT32_MAX
 
+#define WVM_BACKTRACE_MAX 16
+
+/* One Wasm frame of a trap's backtrace. */
+typedef struct wvm_frame {
+    uint32_t func_index;    /* in its module's function index space */
+    uint64_t offset;        /* module byte offset of the frame's instruction (for a caller,
+                             * its call instruction) */
+    const char *name;       /* from the module's name section, or NULL; not NUL-terminated:
+                             * use name_len. Valid while the store that ran it is alive. */
+    uint32_t name_len;
+} wvm_frame;
+
 /* A caller-owned error report. */
 typedef struct wvm_error {
     wvm_status status;
@@ -71,6 +83,10 @@ typedef struct wvm_error {
     uint64_t offset;        /* module byte offset (load errors, trap site), if known */
     uint32_t func_index;    /* function index of the error site, or WVM_NO_FUNC */
     char message[256];
+    /* For traps: the Wasm frames, innermost first; at most WVM_BACKTRACE_MAX (beyond that
+     * the outermost are left out). 0 for other errors. */
+    uint32_t backtrace_len;
+    wvm_frame backtrace[WVM_BACKTRACE_MAX];
 } wvm_error;
 
 /* Short text of a trap code ("unreachable", "out of bounds memory access", ...). */

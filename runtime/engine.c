@@ -121,6 +121,7 @@ wvm_status rt_error(wvm_error *err, wvm_status status, uint64_t offset, uint32_t
     err->trap = WVM_TRAP_NONE;
     err->offset = offset;
     err->func_index = func_index;
+    err->backtrace_len = 0;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(err->message, sizeof err->message, fmt, ap);
@@ -137,6 +138,7 @@ wvm_status rt_error_from_wasm(wvm_error *err, const wasm_error *werr)
     err->trap = WVM_TRAP_NONE;
     err->offset = werr->offset;
     err->func_index = werr->func_index;
+    err->backtrace_len = 0;
     snprintf(err->message, sizeof err->message, "%s", werr->message);
     return status;
 }
@@ -159,6 +161,15 @@ wvm_status rt_error_trap(wvm_store *store, wvm_error *err, const vm_trap *trap)
     err->trap = code;
     err->offset = 0;
     err->func_index = WVM_NO_FUNC;
+    err->backtrace_len = 0;
+    for (uint32_t i = 0; i < trap->nframes && i < WVM_BACKTRACE_MAX; i++) {
+        const vm_backtrace_frame *vf = &trap->frames[i];
+        wvm_frame *wf = &err->backtrace[err->backtrace_len++];
+        wf->func_index = vf->func->func_index;
+        wf->offset = vf->offset;
+        wf->name = wasm_module_func_name(vf->func->instance->module, vf->func->func_index,
+                                         &wf->name_len);
+    }
     const vm_func *f = trap->func;
     int n;
     if (f && !f->host && f->instance) {

@@ -71,6 +71,7 @@ static int trap_at(vm_trap *trap, int code, const vm_func *f)
     trap->code = code;
     trap->func = f;
     trap->offset = 0;
+    trap->nframes = 0;
     return code;
 }
 

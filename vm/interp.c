@@ -693,6 +693,15 @@ trapped:
     trap->code = trap_code;
     trap->func = func;
     trap->offset = vm_code_wasm_offset(func->code, (uint32_t)(pc - func->code->words));
+    trap->frames[0] = (vm_backtrace_frame){func, trap->offset};
+    trap->nframes = 1;
+    for (uint32_t d = ex->depth; d > base_depth && trap->nframes < VM_BACKTRACE_MAX; d--) {
+        const vm_frame *fr = &ex->frames[d - 1];
+        const vm_code *c = fr->func->code;
+        /* ret_pc follows the caller's call instruction: report the call itself */
+        uint32_t pos = (uint32_t)(fr->ret_pc - c->words) - 1;
+        trap->frames[trap->nframes++] = (vm_backtrace_frame){fr->func, vm_code_wasm_offset(c, pos)};
+    }
     if (trap_code == VM_TRAP_OUT_OF_FUEL && susp) {
         /* Keep every frame: resuming retries the instruction at pc. */
         susp->active = true;

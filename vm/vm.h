@@ -90,11 +90,24 @@ typedef struct vm_instance {
     void *embedder;                 /* back pointer for the public API (wvm_instance) */
 } vm_instance;
 
+#define VM_BACKTRACE_MAX 16
+
+/* One Wasm frame of a backtrace. */
+typedef struct {
+    const vm_func *func;
+    size_t offset;          /* module byte offset of the frame's current instruction (for a
+                             * caller: its call instruction) */
+} vm_backtrace_frame;
+
 /* Where a trap happened, for messages and backtraces. */
 typedef struct {
     int code;               /* VM_TRAP_* */
     const vm_func *func;    /* the function executing (NULL if unknown) */
     size_t offset;          /* module byte offset of the trapping instruction */
+    /* The Wasm frames of the call that trapped, innermost first (frames[0] is func/offset);
+     * when there are more than VM_BACKTRACE_MAX, the outermost ones are left out. */
+    uint32_t nframes;
+    vm_backtrace_frame frames[VM_BACKTRACE_MAX];
 } vm_trap;
 
 /* Execution context: the value stack and the frame stack. One per store; reentrant for host
