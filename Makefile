@@ -105,14 +105,32 @@ fuel-check: $(BUILD)/spectest-run
 	done; \
 	exit $$rc
 
-# Unit tests, the spec suite, then the spec suite metered (fuel-check); all run even if one
-# fails.
+# The example host programs (examples/*.c), each linked against the static library.
+EXAMPLE_SRCS := $(wildcard examples/*.c)
+EXAMPLE_BINS := $(EXAMPLE_SRCS:examples/%.c=$(BUILD)/examples/%)
+.PHONY: examples example-check
+examples: $(EXAMPLE_BINS)
+$(BUILD)/examples/%: examples/%.c $(BUILD)/libwvm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libwvm.a $(LIBS)
+
+# Runs the examples and the CLI end to end, checking their output (tests/examples.sh and the
+# fuel options' tests/cli_fuel.sh).
+example-check: examples $(BUILD)/wvm
+	@rc=0; \
+	BUILD=$(BUILD) tests/examples.sh || rc=1; \
+	WVM=$(BUILD)/wvm bash tests/cli_fuel.sh || rc=1; \
+	exit $$rc
+
+# Unit tests, the spec suite, the spec suite metered (fuel-check), then the examples and the
+# CLI end to end; all run even if one fails.
 test: deps
-	@$(MAKE) --no-print-directory everything
+	@$(MAKE) --no-print-directory everything examples
 	@rc=0; \
 	$(MAKE) --no-print-directory unit || rc=1; \
 	$(MAKE) --no-print-directory spec || rc=1; \
 	$(MAKE) --no-print-directory fuel-check || rc=1; \
+	$(MAKE) --no-print-directory example-check || rc=1; \
 	exit $$rc
 
 SANITIZE_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

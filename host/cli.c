@@ -17,7 +17,9 @@ typedef struct cli_option_def {
     const char *name;      /* "--invoke" */
     unsigned commands;     /* CLI_CMD_BIT mask of the commands that accept it */
     bool takes_value;      /* "--name VALUE" or "--name=VALUE" */
-    bool ends_options;     /* every later argv entry is an operand of this option */
+    bool ends_options;     /* the argv entries after its value are the function's arguments,
+                            * up to the first one that spells another option of the command
+                            * (so `--invoke fib 46 --report-fuel` works) */
     const char *requires;  /* another option that must also be given, or NULL */
     /* Stores the option in opts; returns false with a reason in msg for a bad value. */
     bool (*apply)(cli_options *opts, const char *value, char *msg, size_t msg_size);
@@ -134,6 +136,19 @@ static const struct {
     {"validate", CLI_CMD_VALIDATE},
 };
 
+/* Whether arg, met among a function's arguments, is rather an option of command given after
+ * them: it must spell one exactly ("--report-fuel", "--fuel" or "--fuel=..."); --help is
+ * not one. Numeric arguments never start with "--", so no argument a function could take is
+ * lost. */
+static bool cli_is_trailing_option(cli_command command, const char *arg)
+{
+    if (strncmp(arg, "--", 2) != 0 || strcmp(arg, "--help") == 0)
+        return false;
+    const char *value;
+    const cli_option_def *def = cli_find_option(arg, &value);
+    return def && (def->commands & CLI_CMD_BIT(command)) && !def->ends_options;
+}
+
 cli_parse_status cli_parse_options(int argc, char *const *argv, cli_options *opts, char *msg,
                                    size_t msg_size)
 {
@@ -195,9 +210,12 @@ cli_parse_status cli_parse_options(int argc, char *const *argv, cli_options *opt
             if (opts->command == CLI_CMD_HELP)
                 return CLI_PARSE_OK;
             if (def->ends_options) {
-                opts->args = argv + i + 1;
-                opts->nargs = argc - i - 1;
-                break;
+                int first_arg = i + 1, end = first_arg;
+                while (end < argc && !cli_is_trailing_option(command, argv[end]))
+                    end++;
+                opts->args = argv + first_arg;
+                opts->nargs = end - first_arg;
+                i = end - 1;
             }
             continue;
         }
@@ -227,7 +245,7 @@ cli_parse_status cli_parse_options(int argc, char *const *argv, cli_options *opt
 }
 
 #define CLI_SYNOPSIS                                                                            \
-    "usage: wvm run [OPTION...] FILE.wasm [OPTION...] [--invoke NAME [ARG...]]\n"              \
+    "usage: wvm run [OPTION...] FILE.wasm [OPTION...] [--invoke NAME [ARG...] [OPTION...]]\n"  \
     "       wvm validate FILE.wasm\n"                                                          \
     "       wvm --help | --version\n"
 
@@ -245,8 +263,9 @@ void cli_print_help(FILE *f)
           "            the ARGs, or `_start` if the module exports it, and print the results\n"
           "  validate  check that FILE is a valid module; prints nothing when it is\n"
           "\n"
-          "run options (anywhere before --invoke, each at most once; --opt=VALUE also works):\n"
-          "  --invoke NAME [ARG...]  call export NAME; every later argument is an ARG\n"
+          "run options (before or after FILE, or after the ARGs; each at most once;\n"
+          "--opt=VALUE also works):\n"
+          "  --invoke NAME [ARG...]  call export NAME with the ARGs (up to the next option)\n"
           "  --fuel N            meter execution, starting with N fuel; running out is a trap\n"
           "                      (exit 1). N is a whole number from 0 to 2^64-1, written\n"
           "                      1000000, 1_000_000, 1e9 or 1.5e6\n"

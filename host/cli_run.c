@@ -69,6 +69,18 @@ static int cli_report(const wvm_error *err, bool with_offset, FILE *errf)
     char text[512];
     cli_format_error(&copy, with_offset, text, sizeof text);
     fprintf(errf, "error: %s\n", text);
+    /* A trap below the first frame also shows how it was reached, innermost call first. */
+    if (copy.backtrace_len > 1) {
+        for (uint32_t i = 0; i < copy.backtrace_len; i++) {
+            const wvm_frame *f = &copy.backtrace[i];
+            if (f->name)
+                fprintf(errf, "  at $%.*s (function %" PRIu32 ", offset 0x%" PRIx64 ")\n",
+                        (int)f->name_len, f->name, f->func_index, f->offset);
+            else
+                fprintf(errf, "  at function %" PRIu32 " (offset 0x%" PRIx64 ")\n",
+                        f->func_index, f->offset);
+        }
+    }
     return copy.status == WVM_ERR_TRAP ? CLI_EXIT_TRAP : CLI_EXIT_ERROR;
 }
 
@@ -81,23 +93,6 @@ static const char *cli_extern_kind_name(wvm_externkind kind)
     case WVM_EXTERN_GLOBAL: return "a global";
     }
     return "not a function";
-}
-
-/* After a bad argument list: when one of the arguments spells a `wvm run` option (as in
- * `--invoke fib 46 --report-fuel`), says that it went to the function. */
-static void cli_hint_misplaced_option(const char *name, char *const *args, int nargs,
-                                      FILE *errf)
-{
-    for (int i = 0; i < nargs; i++) {
-        const char *option = cli_option_name(CLI_CMD_RUN, args[i]);
-        if (option && strcmp(option, "--invoke") != 0) {
-            fprintf(errf,
-                    "note: everything after --invoke %s is an argument of '%s'; put %s "
-                    "before --invoke\n",
-                    name, name, option);
-            return;
-        }
-    }
 }
 
 /* Calls export `name` of inst with the argument strings args[0..nargs), parsed by the
@@ -145,14 +140,12 @@ static int cli_invoke(wvm_store *store, wvm_instance *inst, const char *name,
                 nparams == 1 ? "" : "s", nargs);
         fprintf(errf, "usage: wvm run FILE --invoke %s%s  (%s: %s)\n", name,
                 nparams ? " ARG..." : "", name, sig);
-        cli_hint_misplaced_option(name, args, nargs, errf);
         goto done;
     }
     for (uint32_t i = 0; i < nparams; i++) {
         char msg[320];
         if (cli_parse_value(kinds[i], args[i], &vals[i], msg, sizeof msg) != CLI_PARSE_OK) {
             fprintf(errf, "error: argument %" PRIu32 " of '%s': %s\n", i + 1, name, msg);
-            cli_hint_misplaced_option(name, args, nargs, errf);
             goto done;
         }
     }

@@ -129,7 +129,11 @@ done
 
 run run "$FIB" --fuel 100 --report-fuel --invoke fib 46
 expect "out of fuel" 1 ""
-if grep -q "^error: trap: out of fuel" "$tmp/err"; then pass; else fail "out of fuel" "no 'error: trap: out of fuel' line"; fi
+if grep -q "^error: trap: out of fuel" "$tmp/err"; then
+    pass
+else
+    fail "out of fuel" "no 'error: trap: out of fuel' line"
+fi
 expect_last_line "out of fuel: report last" "^fuel consumed: [0-9]+, remaining: [0-9]+$"
 # Nothing is charged for the block that could not be paid: consumed + remaining = 100.
 report=$(grep -E "^fuel consumed: " "$tmp/err" | tail -n 1)
@@ -143,7 +147,8 @@ fi
 
 run run "$FIB" --fuel 100 --invoke fib 46
 expect "out of fuel without report" 1 ""
-if grep -q "^error: trap: out of fuel" "$tmp/err" && ! grep -q "^fuel consumed" "$tmp/err"; then
+if grep -q "^error: trap: out of fuel" "$tmp/err" && ! grep -q "^fuel consumed" "$tmp/err"
+then
     pass
 else
     fail "out of fuel without report" "wrong stderr"
@@ -151,12 +156,61 @@ fi
 
 run run "$FIB" --fuel 100 --meter reference --report-fuel --invoke fib 46
 expect "out of fuel (reference)" 1 ""
-if grep -q "^error: trap: out of fuel" "$tmp/err"; then pass; else fail "out of fuel (reference)" "no trap line"; fi
+if grep -q "^error: trap: out of fuel" "$tmp/err"; then
+    pass
+else
+    fail "out of fuel (reference)" "no trap line"
+fi
 expect_last_line "out of fuel (reference): report" "^fuel consumed: [0-9]+, remaining: [0-9]+$"
 
 run run "$FIB" --fuel 0 --report-fuel --invoke fib 46
 expect "zero fuel" 1 "" "fuel consumed: 0, remaining: 0"
-if grep -q "^error: trap: out of fuel" "$tmp/err"; then pass; else fail "zero fuel" "no trap line"; fi
+if grep -q "^error: trap: out of fuel" "$tmp/err"; then
+    pass
+else
+    fail "zero fuel" "no trap line"
+fi
+
+# ---- a start function (the example of docs/cost-model.md: 55 fuel) ----
+
+if command -v wat2wasm >/dev/null 2>&1; then
+    cat >"$tmp/start.wat" <<'EOF'
+(module
+  (func $start (local i32)
+    i32.const 10
+    local.set 0
+    loop
+      local.get 0
+      i32.const 1
+      i32.sub
+      local.tee 0
+      br_if 0
+    end)
+  (start $start))
+EOF
+    if wat2wasm "$tmp/start.wat" -o "$tmp/start.wasm" 2>"$tmp/err"; then
+        run run "$tmp/start.wasm" --fuel 55 --report-fuel
+        expect "start function" 0 "" "fuel consumed: 55, remaining: 0"
+
+        # Out of fuel while instantiating: still a trap, and still reported.
+        run run "$tmp/start.wasm" --fuel 54 --report-fuel
+        expect "start function out of fuel" 1 ""
+        expect_last_line "start function out of fuel: report" \
+            "^fuel consumed: [0-9]+, remaining: [0-9]+$"
+        if grep -q "^error: trap: out of fuel" "$tmp/err"; then
+            pass
+        else
+            fail "start function out of fuel" "no trap line"
+        fi
+    else
+        rc="(wat2wasm)"
+        out=""
+        err=$(cat "$tmp/err")
+        fail "start function" "wat2wasm failed"
+    fi
+else
+    echo "note: wat2wasm not found; skipping the start-function checks"
+fi
 
 # ---- cost model files ----
 
@@ -229,20 +283,23 @@ run run "$FIB" --fuel 1e9 --meter instrument --invoke fib 46
 expect "--meter instrument" 2 "" \
     "error: --meter: unknown mode 'instrument' (expected native or reference)"
 
-# After --invoke NAME everything is an argument: a trailing option goes to the function, and
-# the error says so.
-run run "$FIB" --invoke fib --fuel 1e9
-expect "--fuel after --invoke" 2 "" \
-    "note: everything after --invoke fib is an argument of 'fib'; put --fuel before --invoke"
-
+# Run options may also follow the function's arguments (as in the README's examples).
 run run "$FIB" --fuel 1e9 --invoke fib 46 --report-fuel
-expect "--report-fuel after the arguments" 2 "" "error: 'fib' expects 1 argument, got 2" \
-    "note: everything after --invoke fib is an argument of 'fib'; put --report-fuel before --invoke"
+expect "--report-fuel after the arguments" 0 "-1323752223" \
+    "fuel consumed: 612, remaining: 999999388"
+
+run run "$FIB" --invoke fib 46 --fuel 1e9 --cost-model uniform --report-fuel
+expect "several options after the arguments" 0 "-1323752223" \
+    "fuel consumed: 614, remaining: 999999386"
+
+run run "$FIB" --invoke fib --report-fuel
+expect "an option where the argument should be" 2 "" "error: --report-fuel needs --fuel"
 
 run run "$FIB" --fuel 1e9 --invoke fib --report-fuel
-expect "--report-fuel as the argument" 2 "" \
-    "error: argument 1 of 'fib': invalid i32 '--report-fuel'" \
-    "note: everything after --invoke fib is an argument of 'fib'; put --report-fuel before --invoke"
+expect "an option where the argument should be" 2 "" "error: 'fib' expects 1 argument, got 0"
+
+run run "$FIB" --fuel 1e9 --invoke fib 46 --report-fuel 7
+expect "an argument after trailing options" 2 "" "error: unexpected argument '7'"
 
 # ---- without metering nothing changes ----
 
@@ -252,7 +309,7 @@ if [ -z "$err" ]; then pass; else fail "no metering" "stderr is not empty"; fi
 
 run --help
 expect "help" 0 "*"
-if printf '%s' "$out" | grep -q -- "--fuel N" && printf '%s' "$out" | grep -q -- "--report-fuel"; then
+if grep -q -- "--fuel N" "$tmp/out" && grep -q -- "--report-fuel" "$tmp/out"; then
     pass
 else
     fail "help" "the help does not document --fuel and --report-fuel"

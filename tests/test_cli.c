@@ -634,7 +634,8 @@ Test(cli_options, run)
     cr_assert_eq(o.nargs, 1);
     cr_assert_str_eq(o.args[0], "46");
 
-    /* Everything after NAME is an argument, even when it looks like an option. */
+    /* After NAME come the arguments, even when they look like options (-1, -inf), and
+     * --help (which is not taken as a trailing option). */
     char *argv2[] = {"wvm", "run", "m.wasm", "--invoke", "f", "-1", "--help", "-inf", NULL};
     cr_assert_eq(cli_parse_options(8, argv2, &o, msg, sizeof msg), CLI_PARSE_OK);
     cr_assert_eq(o.args, argv2 + 5);
@@ -739,20 +740,20 @@ Test(cli_options, fuel_combinations)
 {
     cli_options o;
     char msg[256];
-    /* Everything, split around FILE, then --invoke with arguments that look like options. */
+    /* Everything, split around FILE, then --invoke with an argument that looks like an
+     * option. */
     char *argv1[] = {"wvm",          "run",      "--meter", "reference", "--fuel",
                      "1.5e6",        "fib.wasm", "--cost-model=uniform", "--report-fuel",
-                     "--invoke",     "fib",      "--fuel", "46", NULL};
-    cr_assert_eq(cli_parse_options(13, argv1, &o, msg, sizeof msg), CLI_PARSE_OK, "%s", msg);
+                     "--invoke",     "fib",      "-46", NULL};
+    cr_assert_eq(cli_parse_options(12, argv1, &o, msg, sizeof msg), CLI_PARSE_OK, "%s", msg);
     cr_assert_eq(o.metering, WVM_METER_REFERENCE, "--meter before --fuel is kept");
     cr_assert_eq(o.fuel, 1500000);
     cr_assert_str_eq(o.cost_model, "uniform");
     cr_assert_eq(o.report_fuel, true);
     cr_assert_str_eq(o.file, "fib.wasm");
     cr_assert_str_eq(o.invoke, "fib");
-    cr_assert_eq(o.nargs, 2);
-    cr_assert_str_eq(o.args[0], "--fuel");
-    cr_assert_str_eq(o.args[1], "46");
+    cr_assert_eq(o.nargs, 1);
+    cr_assert_str_eq(o.args[0], "-46");
 
     cr_assert_eq(PARSE(&o, msg, "run", "--fuel", "5", "--meter", "reference", "x.wasm"),
                  CLI_PARSE_OK);
@@ -835,10 +836,17 @@ Test(cli_options, fuel_errors)
     cr_assert_str_eq(msg, "unknown option '--fuel1'");
     cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--fue", "1"), CLI_PARSE_SYNTAX);
     cr_assert_str_eq(msg, "unknown option '--fue'");
-    /* An option after --invoke NAME is an argument: it cannot turn metering on. */
-    cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--invoke", "f", "--fuel", "1"), CLI_PARSE_OK);
-    cr_assert_eq(o.metering, WVM_METER_OFF);
-    cr_assert_eq(o.nargs, 2);
+    /* Run options may follow the function's arguments: the first one ends them. */
+    cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--invoke", "f", "7", "--fuel", "1"),
+                 CLI_PARSE_OK);
+    cr_assert_eq(o.metering, WVM_METER_NATIVE);
+    cr_assert_eq(o.fuel, 1);
+    cr_assert_eq(o.nargs, 1);
+    cr_assert_str_eq(o.args[0], "7");
+    /* Nothing but options may follow them. */
+    cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--invoke", "f", "--fuel", "1", "7"),
+                 CLI_PARSE_SYNTAX);
+    cr_assert_str_eq(msg, "unexpected argument '7'");
 }
 
 Test(cli_options, meter_cost_model_report_errors)
@@ -883,8 +891,8 @@ Test(cli_options, meter_cost_model_report_errors)
     cr_assert_str_eq(msg, "--report-fuel needs --fuel");
     cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--report-fuel", "--invoke", "f", "--fuel",
                        "1"),
-                 CLI_PARSE_SYNTAX, "a --fuel among the arguments does not count");
-    cr_assert_str_eq(msg, "--report-fuel needs --fuel");
+                 CLI_PARSE_OK, "a --fuel after the arguments counts: %s", msg);
+    cr_assert(o.report_fuel && o.metering == WVM_METER_NATIVE);
     cr_assert_eq(PARSE(&o, msg, "run", "--report-fuel"), CLI_PARSE_SYNTAX);
     cr_assert_str_eq(msg, "missing FILE operand");
 
@@ -894,6 +902,21 @@ Test(cli_options, meter_cost_model_report_errors)
         cr_assert_eq(PARSE(&o, msg, "validate", "x.wasm", run_only[i]), CLI_PARSE_SYNTAX);
         cr_assert_eq(strncmp(msg, "unknown option", 14), 0);
     }
+}
+
+Test(cli_options, option_names)
+{
+    /* Used to explain an option misplaced after --invoke NAME. */
+    cr_assert_str_eq(cli_option_name(CLI_CMD_RUN, "--fuel"), "--fuel");
+    cr_assert_str_eq(cli_option_name(CLI_CMD_RUN, "--fuel=1e9"), "--fuel");
+    cr_assert_str_eq(cli_option_name(CLI_CMD_RUN, "--report-fuel"), "--report-fuel");
+    cr_assert_str_eq(cli_option_name(CLI_CMD_RUN, "--cost-model=x"), "--cost-model");
+    cr_assert_str_eq(cli_option_name(CLI_CMD_RUN, "--meter"), "--meter");
+    cr_assert_null(cli_option_name(CLI_CMD_RUN, "--report-fuel=1"));
+    cr_assert_null(cli_option_name(CLI_CMD_RUN, "--fuelx"));
+    cr_assert_null(cli_option_name(CLI_CMD_RUN, "-1"));
+    cr_assert_null(cli_option_name(CLI_CMD_RUN, "46"));
+    cr_assert_null(cli_option_name(CLI_CMD_VALIDATE, "--fuel"));
 }
 
 Test(cli_usage, help_documents_fuel)
@@ -923,7 +946,7 @@ Test(cli_usage, mentions_commands)
         printers[i](f);
         fclose(f);
         cr_assert_not_null(
-            strstr(text, "wvm run [OPTION...] FILE.wasm [OPTION...] [--invoke NAME [ARG...]]"));
+            strstr(text, "wvm run [OPTION...] FILE.wasm [OPTION...] [--invoke NAME [ARG...] [OPTION...]]"));
         cr_assert_not_null(strstr(text, "wvm validate FILE.wasm"));
         cr_assert_not_null(strstr(text, "--version"));
         free(text);

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# End-to-end checks of the example programs and the CLI: each check runs a command and
+# compares its exit status and output with what the README and the examples promise.
+# Run from the project root (make example-check); BUILD names the build directory.
+set -u
+BUILD=${BUILD:-build}
+passed=0
+failed=0
+
+# check NAME EXPECTED_STATUS EXPECTED_OUTPUT_SUBSTRING COMMAND...: stdout and stderr together.
+check() {
+    local name=$1 want_status=$2 want_text=$3
+    shift 3
+    local out status
+    out=$("$@" 2>&1)
+    status=$?
+    if [ "$status" -eq "$want_status" ] && [[ "$out" == *"$want_text"* ]]; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL: $name: exit $status (want $want_status), output:"
+        printf '%s\n' "$out" | sed 's/^/  | /'
+        echo "  (wanted it to contain: $want_text)"
+    fi
+}
+
+WVM=$BUILD/wvm
+FIB=examples/fib.wasm
+
+check "fib 46" 0 "-1323752223" "$WVM" run "$FIB" --invoke fib 46
+check "fuel, default model" 0 "fuel consumed: 612, remaining: 999999388" \
+    "$WVM" run "$FIB" --fuel 1e9 --invoke fib 46 --report-fuel
+check "fuel, uniform model" 0 "fuel consumed: 614, remaining: 999999386" \
+    "$WVM" run "$FIB" --fuel 1e9 --cost-model uniform --invoke fib 46 --report-fuel
+check "fuel, reference metering" 0 "fuel consumed: 612" \
+    "$WVM" run "$FIB" --fuel 1_000_000 --meter reference --invoke fib 46 --report-fuel
+check "out of fuel" 1 "error: trap: out of fuel in function \$fib" \
+    "$WVM" run "$FIB" --fuel 100 --invoke fib 46 --report-fuel
+check "out of fuel reports" 1 "fuel consumed: 91, remaining: 9" \
+    "$WVM" run "$FIB" --fuel 100 --invoke fib 46 --report-fuel
+check "bad fuel" 2 "1.25e1" "$WVM" run "$FIB" --fuel 1.25e1 --invoke fib 46
+check "trap backtrace" 1 "  at \$middle (function 1, offset 0x30)" \
+    "$WVM" run tests/data/backtrace.wasm --invoke outer 0
+check "missing file" 2 "cannot read" "$WVM" run no-such-file.wasm
+check "fuel slices" 0 "fib(46) = -1323752223: 612 fuel in 7 slices of 100" \
+    "$BUILD/examples/fuel_slices" "$FIB" fib 46 100
+
+echo "examples: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
