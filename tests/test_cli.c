@@ -837,8 +837,8 @@ Test(cli_options, fuel_errors)
     cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--fue", "1"), CLI_PARSE_SYNTAX);
     cr_assert_str_eq(msg, "unknown option '--fue'");
     /* Run options may follow the function's arguments: the first one ends them. */
-    cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--invoke", "f", "7", "--fuel", "1"),
-                 CLI_PARSE_OK);
+    char *trailing[] = {"wvm", "run", "x.wasm", "--invoke", "f", "7", "--fuel", "1", NULL};
+    cr_assert_eq(cli_parse_options(8, trailing, &o, msg, sizeof msg), CLI_PARSE_OK);
     cr_assert_eq(o.metering, WVM_METER_NATIVE);
     cr_assert_eq(o.fuel, 1);
     cr_assert_eq(o.nargs, 1);
