@@ -14,7 +14,7 @@ typedef enum {
 #define VM_BINI(id, in, out, expr) VM_OP_##id, VM_OP_##id##_imm,
 #define VM_CMP(id, in, expr, negated)                                                          \
     VM_OP_##id, VM_OP_##id##_imm, VM_OP_br_##id, VM_OP_br_##id##_imm, VM_OP_br_##id##_fuel,     \
-        VM_OP_br_##id##_imm_fuel,
+        VM_OP_br_##id##_imm_fuel, VM_OP_br_##id##_ft, VM_OP_br_##id##_imm_ft,
 #define VM_UN(id, in, out, expr) VM_OP_##id,
 #define VM_LOAD(id, out, ctype) VM_OP_##id,
 #define VM_STORE(id, in, ctype) VM_OP_##id,

@@ -11,7 +11,8 @@ const char *const vm_op_format[VM_OP_COUNT] = {
 #define VM_CMP(id, in, expr, negated)                                                          \
     [VM_OP_##id] = "dss", [VM_OP_##id##_imm] = "dsi", [VM_OP_br_##id] = "sso",                 \
     [VM_OP_br_##id##_imm] = "sio", [VM_OP_br_##id##_fuel] = "ssoi",                           \
-    [VM_OP_br_##id##_imm_fuel] = "sioi",
+    [VM_OP_br_##id##_imm_fuel] = "sioi", [VM_OP_br_##id##_ft] = "ssol",                       \
+    [VM_OP_br_##id##_imm_ft] = "siol",
 #define VM_UN(id, in, out, expr) [VM_OP_##id] = "ds",
 #define VM_LOAD(id, out, ctype) [VM_OP_##id] = "dsi",
 #define VM_STORE(id, in, ctype) [VM_OP_##id] = "ssi",
@@ -25,7 +26,8 @@ const char *const vm_op_name[VM_OP_COUNT] = {
 #define VM_CMP(id, in, expr, negated)                                                          \
     [VM_OP_##id] = #id, [VM_OP_##id##_imm] = #id "_imm", [VM_OP_br_##id] = "br_" #id,          \
     [VM_OP_br_##id##_imm] = "br_" #id "_imm", [VM_OP_br_##id##_fuel] = "br_" #id "_fuel",      \
-    [VM_OP_br_##id##_imm_fuel] = "br_" #id "_imm_fuel",
+    [VM_OP_br_##id##_imm_fuel] = "br_" #id "_imm_fuel", [VM_OP_br_##id##_ft] = "br_" #id "_ft", \
+    [VM_OP_br_##id##_imm_ft] = "br_" #id "_imm_ft",
 #define VM_UN(id, in, out, expr) [VM_OP_##id] = #id,
 #define VM_LOAD(id, out, ctype) [VM_OP_##id] = #id,
 #define VM_STORE(id, in, ctype) [VM_OP_##id] = #id,

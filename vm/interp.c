@@ -39,6 +39,17 @@
 
 /* A loop form's taken branch: the target is a `fuel` instruction (3 words) charging cost;
  * pay it here and skip it, or land on it when short so that it stops there. */
+/* A fallthrough form's not-taken path: pay the next block's charge (the 64-bit cost in words
+ * w[0], w[1]) and continue after them, or stop at this branch when short. */
+#define FALL_THROUGH_PAYING(w)                                                                 \
+    do {                                                                                       \
+        uint64_t cost_ = (uint64_t)(w)[0] | (uint64_t)(w)[1] << 32;                            \
+        if (unlikely(fuel < cost_))                                                            \
+            TRAP(VM_TRAP_OUT_OF_FUEL);                                                         \
+        fuel -= cost_;                                                                         \
+        pc = (w) + 2;                                                                          \
+    } while (0)
+
 #define JUMP_VIA_PAYING(w, cost)                                                               \
     do {                                                                                       \
         const uint32_t *target_ = (w) + (int32_t) * (w);                                       \
@@ -105,7 +116,8 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
     [VM_OP_##id] = &&L_##id, [VM_OP_##id##_imm] = &&L_##id##_imm,                              \
     [VM_OP_br_##id] = &&L_br_##id, [VM_OP_br_##id##_imm] = &&L_br_##id##_imm,                  \
     [VM_OP_br_##id##_fuel] = &&L_br_##id##_fuel,                                               \
-    [VM_OP_br_##id##_imm_fuel] = &&L_br_##id##_imm_fuel,
+    [VM_OP_br_##id##_imm_fuel] = &&L_br_##id##_imm_fuel,                                       \
+    [VM_OP_br_##id##_ft] = &&L_br_##id##_ft, [VM_OP_br_##id##_imm_ft] = &&L_br_##id##_imm_ft,
 #define VM_UN(id, in, out, expr) [VM_OP_##id] = &&L_##id,
 #define VM_LOAD(id, out, ctype) [VM_OP_##id] = &&L_##id,
 #define VM_STORE(id, in, ctype) [VM_OP_##id] = &&L_##id,
@@ -186,6 +198,26 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
             JUMP_VIA_PAYING(pc + 3, pc[4]);                                                    \
         else                                                                                   \
             pc += 5;                                                                           \
+        NEXT();                                                                                \
+    }                                                                                          \
+    CASE(br_##id##_ft)                                                                         \
+    {                                                                                          \
+        CT_##in a = RD_##in(pc[1]);                                                            \
+        CT_##in b = RD_##in(pc[2]);                                                            \
+        if (expr)                                                                              \
+            JUMP_VIA(pc + 3);                                                                  \
+        else                                                                                   \
+            FALL_THROUGH_PAYING(pc + 4);                                                       \
+        NEXT();                                                                                \
+    }                                                                                          \
+    CASE(br_##id##_imm_ft)                                                                     \
+    {                                                                                          \
+        CT_##in a = RD_##in(pc[1]);                                                            \
+        CT_##in b = (CT_##in)(int32_t)pc[2];                                                   \
+        if (expr)                                                                              \
+            JUMP_VIA(pc + 3);                                                                  \
+        else                                                                                   \
+            FALL_THROUGH_PAYING(pc + 4);                                                       \
         NEXT();                                                                                \
     }
 #define VM_UN(id, in, out, expr)                                                               \
@@ -328,6 +360,38 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
             JUMP_VIA_PAYING(pc + 2, pc[3]);
         else
             pc += 4;
+        NEXT();
+    }
+    CASE(br_if_ft)
+    {
+        if (RD_u32(pc[1]))
+            JUMP_VIA(pc + 2);
+        else
+            FALL_THROUGH_PAYING(pc + 3);
+        NEXT();
+    }
+    CASE(br_ifz_ft)
+    {
+        if (!RD_u32(pc[1]))
+            JUMP_VIA(pc + 2);
+        else
+            FALL_THROUGH_PAYING(pc + 3);
+        NEXT();
+    }
+    CASE(br_if64z_ft)
+    {
+        if (!RD_u64(pc[1]))
+            JUMP_VIA(pc + 2);
+        else
+            FALL_THROUGH_PAYING(pc + 3);
+        NEXT();
+    }
+    CASE(br_if64nz_ft)
+    {
+        if (RD_u64(pc[1]))
+            JUMP_VIA(pc + 2);
+        else
+            FALL_THROUGH_PAYING(pc + 3);
         NEXT();
     }
     CASE(br_table)

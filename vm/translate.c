@@ -86,6 +86,10 @@ typedef struct {
     bool fuel_pending;      /* a block is open but its charge not yet emitted: it is emitted
                              * before the block's first instruction or first costly operator,
                              * so blocks that cost nothing and run no code need none */
+    /* The conditional branch whose not-taken path entered the pending block, while nothing
+     * was emitted after it (ft_branch_end == ncode): the block's charge may then go into the
+     * branch's fallthrough form instead of a `fuel` instruction. NO_POS when none. */
+    uint32_t ft_branch_pos, ft_branch_end;
 
     bool oom;
 } tr_state;
@@ -171,10 +175,41 @@ static void emit_fuel(tr_state *t, uint64_t cost)
     emit_word(t, (uint32_t)(cost >> 32));
 }
 
-/* Emits the open block's charge instruction (its cost keeps growing until the block ends). */
+/* The fallthrough form of conditional branch op, or 0 when it has none. */
+static vm_opcode fallthrough_branch(vm_opcode op)
+{
+    switch (op) {
+    case VM_OP_br_if: return VM_OP_br_if_ft;
+    case VM_OP_br_ifz: return VM_OP_br_ifz_ft;
+    case VM_OP_br_if64z: return VM_OP_br_if64z_ft;
+    case VM_OP_br_if64nz: return VM_OP_br_if64nz_ft;
+#define VM_CMP(id, in, expr, negated)                                                          \
+    case VM_OP_br_##id: return VM_OP_br_##id##_ft;                                             \
+    case VM_OP_br_##id##_imm: return VM_OP_br_##id##_imm_ft;
+#include "vmops.def"
+    default: return (vm_opcode)0;
+    }
+}
+
+/* Emits the open block's charge (its cost keeps growing until the block ends): as the
+ * fallthrough form of the branch just before it when there is one, else as a `fuel`
+ * instruction. */
 static void flush_fuel(tr_state *t)
 {
     t->fuel_pending = false;
+    uint32_t branch = t->ft_branch_pos;
+    t->ft_branch_pos = NO_POS;
+    if (branch != NO_POS && t->ft_branch_end == t->ncode && !t->oom) {
+        vm_opcode ft = fallthrough_branch((vm_opcode)t->code[branch]);
+        if (ft) {
+            t->code[branch] = ft;
+            emit_word(t, 0);
+            emit_word(t, 0);
+            t->fuel_word = t->ncode - 2;
+            t->last_pos = NO_POS;
+            return;
+        }
+    }
     emit_fuel(t, 0);
     t->fuel_word = t->ncode - 2;
 }
@@ -184,8 +219,18 @@ static void flush_fuel(tr_state *t)
  * (at the first instruction or costly operator) still charges every entry. */
 static void open_metered_block(tr_state *t)
 {
+    t->ft_branch_pos = NO_POS; /* a block opened at a label must keep its own charge */
     if (t->meter == VM_METER_BLOCKS)
         t->fuel_pending = true;
+}
+
+/* Opens the block entered by the not-taken path of the conditional branch at pos (just
+ * emitted), letting the branch carry the block's charge. */
+static void open_fallthrough_block(tr_state *t, uint32_t pos)
+{
+    open_metered_block(t);
+    t->ft_branch_pos = pos;
+    t->ft_branch_end = t->ncode;
 }
 
 /* Adds cost to the open block's emitted charge. */
@@ -808,12 +853,15 @@ static void translate_block(tr_state *t, uint32_t op)
     f->nresults = tmp.nresults;
     f->results = tmp.results;
     f->height = height;
+    uint32_t branch_pos = t->ncode;
     if (op == WASM_OP_if)
         f->else_fixup = emit_cond_branch(t, cond, true);
     f->loop_pos = t->ncode;
     place_label(t);
-    if (op != WASM_OP_block)
-        open_metered_block(t); /* the loop body (charged per iteration) or the then arm */
+    if (op == WASM_OP_loop)
+        open_metered_block(t); /* the loop body, charged per iteration */
+    else if (op == WASM_OP_if)
+        open_fallthrough_block(t, branch_pos); /* the then arm */
 }
 
 /* Starts the else arm. has_op is false for the empty else arm given to an `if` without one
@@ -887,16 +935,19 @@ static void translate_br_if(tr_state *t, uint32_t depth)
 {
     tr_frame *f = &t->frames[t->nframes - 1 - depth];
     tr_cond cond = pop_cond(t);
+    /* The code after runs only when the branch is not taken: a new metered block. */
     if (!branch_needs_moves(t, f)) {
+        uint32_t branch_pos = t->ncode;
         emit_branch_op(t, cond.branch_op, cond.a, cond.b, true, cond.has_b, f);
+        open_fallthrough_block(t, branch_pos);
     } else {
         uint32_t skip = emit_cond_branch(t, cond, true);
         emit_branch(t, f);
         if (!t->oom)
             patch(t, skip, t->ncode);
         place_label(t);
+        open_metered_block(t);
     }
-    open_metered_block(t); /* the code after runs only when the branch is not taken */
 }
 
 static void translate_br_table(tr_state *t)
@@ -1256,6 +1307,7 @@ wasm_status vm_translate(const wasm_module *m, uint32_t func_index, vm_meter_mod
     t.type = type;
     t.nlocals = type->nparams + fn->nlocals;
     t.last_pos = NO_POS;
+    t.ft_branch_pos = NO_POS;
     t.meter = costs ? meter : VM_METER_OFF;
     t.costs = costs;
     wasm_status status = WASM_ERR_NOMEM;
