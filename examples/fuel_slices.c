@@ -38,24 +38,11 @@ int main(int argc, char **argv)
     wvm_extern ext;
 
     /* Load the file and instantiate it (no imports). */
-    FILE *fp = fopen(path, "rb");
-    long size = fp && fseek(fp, 0, SEEK_END) == 0 ? ftell(fp) : -1;
-    uint8_t *bytes = size > 0 ? malloc((size_t)size) : NULL;
-    bool ok = bytes && fseek(fp, 0, SEEK_SET) == 0
-              && fread(bytes, 1, (size_t)size, fp) == (size_t)size;
-    if (fp)
-        fclose(fp);
-    if (!ok) {
-        fprintf(stderr, "cannot read %s\n", path);
-        free(bytes);
-        goto out;
-    }
-    wvm_status st = wvm_module_new(engine, bytes, (size_t)size, &module, &err);
-    free(bytes);
+    wvm_status st = wvm_module_load(engine, path, &module, &err);
     if (st == WVM_OK)
         st = wvm_linker_instantiate(linker, store, module, &instance, &err);
     if (st != WVM_OK) {
-        fprintf(stderr, "%s: %s\n", path, err.message);
+        fprintf(stderr, "%s\n", err.message);
         goto out;
     }
     if (!wvm_instance_export(instance, name, &ext) || ext.kind != WVM_EXTERN_FUNC) {

@@ -11,12 +11,32 @@
  *   wvm_linker   a name space of (module, name) -> extern definitions used to resolve imports.
  *   wvm_instance an instantiated module, living in a store.
  *
- * Ownership: objects returned by *_new must be released with the matching *_delete.
- * Objects obtained from a store (instances, funcs, memories, tables, globals, externs) are
- * borrowed: valid until the store is deleted, never freed individually.
+ * Ownership and lifetime (each object's section repeats the details):
+ *   - wvm_engine, wvm_module, wvm_store, wvm_linker, wvm_cost_model: created by the user with
+ *     *_new (or *_parse / *_load / *_preset), released by the user with the matching
+ *     *_delete (which all accept NULL). A module keeps its engine's settings, not a pointer
+ *     the user must keep alive beyond this: delete modules and stores before their engine.
+ *   - Everything created in a store (instances, funcs, memories, tables, globals) and every
+ *     object obtained from one (wvm_extern, exports, the caller's exports) is borrowed: valid
+ *     until the store is deleted, never freed individually.
+ *   - A module may be deleted while instances of it are alive: the instances keep what they
+ *     need until their store goes.
+ *   - Pointers returned inside output structs (names, type arrays) are borrowed from the
+ *     object they describe and stay valid as long as it does (stated per function).
+ *   - wvm_error is plain caller-owned data; its wvm_frame names point into the module of the
+ *     frame and are valid while the store that ran it is alive.
+ *
+ * Threads: wvm has no locks and no global mutable state. A store and everything in it (its
+ * instances, funcs, memories, tables, globals, resumable calls, and any linker holding items
+ * of it) must be used by one thread at a time. Engines, modules and cost models are immutable
+ * after creation and may be shared read-only by any number of threads (a module's reference
+ * count, changed when instances of it are created in stores on other threads, is atomic);
+ * deleting one must not race with its use. A linker is mutable: one thread at a time.
  *
  * Errors: fallible functions return wvm_status and fill a caller-owned wvm_error (may be NULL)
- * with a message and a location. Nothing aborts on bad input.
+ * with a message and a location; lookups return NULL / false instead. Nothing aborts on bad
+ * input; NULL handles are answered with WVM_ERR_USAGE, NULL, false or 0 as each function
+ * states.
  */
 #ifndef WVM_H
 #define WVM_H
@@ -34,6 +54,15 @@ extern "C" {
 #else
 #define WVM_API
 #endif
+
+#define WVM_VERSION_MAJOR 0
+#define WVM_VERSION_MINOR 1
+#define WVM_VERSION_PATCH 0
+#define WVM_VERSION_STRING "0.1.0"
+
+/* The library's version, "major.minor.patch" ("0.1.0"): static storage, never NULL. Compare
+ * with WVM_VERSION_STRING to detect a header / library mismatch. */
+WVM_API const char *wvm_version(void);
 
 typedef enum {
     WVM_OK = 0,
@@ -89,7 +118,8 @@ typedef struct wvm_error {
     wvm_frame backtrace[WVM_BACKTRACE_MAX];
 } wvm_error;
 
-/* Short text of a trap code ("unreachable", "out of bounds memory access", ...). */
+/* Short text of a trap code ("unreachable", "out of bounds memory access", ...): static
+ * storage; "unknown trap" for a value that is not a wvm_trap_code. */
 WVM_API const char *wvm_trap_name(wvm_trap_code code);
 
 /* ---- values ---- */
@@ -102,6 +132,10 @@ typedef enum {
     WVM_FUNCREF = 0x70,
     WVM_EXTERNREF = 0x6F,
 } wvm_valkind;
+
+/* The text-format name of a value kind ("i32", "funcref", ...): static storage; "unknown"
+ * for a value that is not a wvm_valkind. */
+WVM_API const char *wvm_valkind_name(wvm_valkind kind);
 
 typedef struct wvm_func wvm_func;
 typedef struct wvm_memory wvm_memory;
@@ -146,11 +180,20 @@ typedef enum {
  * charges for calls, bulk operations and growth (docs/cost-model.md). */
 typedef struct wvm_cost_model wvm_cost_model;
 
-/* "default" or "uniform"; NULL for another name. */
+/* Cost models are created by the functions below and freed by the user with
+ * wvm_cost_model_delete (NULL accepted). Engines copy the model they are given, so it may be
+ * deleted right after wvm_engine_new. Immutable: may be shared read-only across threads. */
+
+/* A new copy of the preset "default" or "uniform"; NULL for another name, a NULL name, or
+ * when out of memory. */
 WVM_API wvm_cost_model *wvm_cost_model_preset(const char *name);
-/* Parses the text format; errors carry the line number (source_name names the text). */
+/* Parses the text format into a new model in *out (NULL on failure); errors carry the line
+ * number (source_name, may be NULL, names the text). WVM_ERR_MALFORMED / WVM_ERR_INVALID for
+ * bad text, WVM_ERR_USAGE for NULL arguments, WVM_ERR_NOMEM when out of memory. */
 WVM_API wvm_status wvm_cost_model_parse(const char *text, size_t len, const char *source_name,
                                         wvm_cost_model **out, wvm_error *err);
+/* wvm_cost_model_parse on the contents of the file at path; WVM_ERR_IO when it cannot be
+ * read. */
 WVM_API wvm_status wvm_cost_model_load(const char *path, wvm_cost_model **out, wvm_error *err);
 WVM_API void wvm_cost_model_delete(wvm_cost_model *model);
 
@@ -170,9 +213,15 @@ WVM_API void wvm_config_default(wvm_config *config);
 
 typedef struct wvm_engine wvm_engine;
 
-/* config may be NULL for the defaults. Returns NULL when out of memory or when
- * config->metering is not a wvm_meter_mode. */
+/* An engine holds a copy of its configuration and cost model. Created and deleted by the
+ * user; immutable, so it may be shared read-only across threads. Its modules and stores keep
+ * their own copies of its settings, but a module is matched with a store by the engine's
+ * address: delete the engine after every module and store made from it. */
+
+/* config may be NULL for the defaults (config is copied). Returns NULL when out of memory or
+ * when config->metering is not a wvm_meter_mode. */
 WVM_API wvm_engine *wvm_engine_new(const wvm_config *config);
+/* Frees the engine (NULL accepted). */
 WVM_API void wvm_engine_delete(wvm_engine *engine);
 
 /* ---- modules ---- */
@@ -186,11 +235,25 @@ typedef enum {
     WVM_EXTERN_GLOBAL = 3,
 } wvm_externkind;
 
-/* Decodes, validates and translates bytes[0..size). The bytes are copied. */
+/* A module is created by wvm_module_new and released by the user with wvm_module_delete
+ * (NULL accepted). Immutable after creation: it may be instantiated from any number of
+ * threads at once, each into its own store (its reference count is atomic). Deleting it
+ * while instances are alive is allowed: the last instance frees it. */
+
+/* Decodes, validates and translates bytes[0..size) into a new module in *out (NULL on
+ * failure). The bytes are copied. WVM_ERR_MALFORMED / WVM_ERR_INVALID for bad bytes,
+ * WVM_ERR_UNSUPPORTED for an unimplemented feature or an operator the engine's cost model
+ * forbids, WVM_ERR_USAGE for NULL arguments, WVM_ERR_NOMEM when out of memory. */
 WVM_API wvm_status wvm_module_new(wvm_engine *engine, const uint8_t *bytes, size_t size,
                                   wvm_module **out, wvm_error *err);
-/* Decodes and validates only (no translation, no module object). */
+/* wvm_module_new on the contents of the file at path (at most 1 GiB); WVM_ERR_IO when it
+ * cannot be read. */
+WVM_API wvm_status wvm_module_load(wvm_engine *engine, const char *path, wvm_module **out,
+                                   wvm_error *err);
+/* Decodes and validates only (no translation, no module object); the statuses are those of
+ * wvm_module_new. */
 WVM_API wvm_status wvm_module_validate(const uint8_t *bytes, size_t size, wvm_error *err);
+/* Drops the user's reference (NULL accepted). */
 WVM_API void wvm_module_delete(wvm_module *module);
 
 /* ---- function types ---- */
@@ -203,17 +266,87 @@ typedef struct wvm_functype {
     const wvm_valkind *results;
 } wvm_functype;
 
+/* ---- module introspection ----
+ *
+ * The types of a module's imports and exports. Every pointer in these structs (names, the
+ * params/results arrays) is owned by the module and valid until wvm_module_delete; the
+ * structs themselves are caller-owned copies. The functions never fail on a valid module
+ * (the conversions are done once, in wvm_module_new). */
+
+/* Size limits of a table (elements) or memory (64 KiB pages). */
+typedef struct wvm_limits {
+    uint32_t min;
+    uint32_t max;           /* meaningful only when has_max */
+    bool has_max;
+} wvm_limits;
+
+/* The type of an import or export. */
+typedef struct wvm_externtype {
+    wvm_externkind kind;    /* selects the member of `of` */
+    union {
+        wvm_functype func;  /* WVM_EXTERN_FUNC */
+        struct {
+            wvm_valkind elem_kind;  /* WVM_FUNCREF or WVM_EXTERNREF */
+            wvm_limits limits;
+        } table;            /* WVM_EXTERN_TABLE */
+        wvm_limits memory;  /* WVM_EXTERN_MEMORY */
+        struct {
+            wvm_valkind kind;
+            bool mutable_;
+        } global;           /* WVM_EXTERN_GLOBAL */
+    } of;
+} wvm_externtype;
+
+/* An import: (module, name) and the type it requires. Names are UTF-8, NOT NUL-terminated
+ * and may contain NUL bytes: use the lengths. */
+typedef struct wvm_importtype {
+    const char *module;
+    size_t module_len;
+    const char *name;
+    size_t name_len;
+    wvm_externtype type;
+} wvm_importtype;
+
+/* An export: its name (UTF-8, not NUL-terminated; use name_len) and type. */
+typedef struct wvm_exporttype {
+    const char *name;
+    size_t name_len;
+    wvm_externtype type;
+} wvm_exporttype;
+
+/* Number of imports (0 for NULL), in the module's order. */
+WVM_API uint32_t wvm_module_import_count(const wvm_module *module);
+/* Fills *out with import `index`. False (out untouched) when module/out is NULL or index is
+ * out of range. */
+WVM_API bool wvm_module_import(const wvm_module *module, uint32_t index, wvm_importtype *out);
+/* Number of exports (0 for NULL), in the module's order. */
+WVM_API uint32_t wvm_module_export_count(const wvm_module *module);
+/* Fills *out with export `index`. False (out untouched) when module/out is NULL or index is
+ * out of range. */
+WVM_API bool wvm_module_export(const wvm_module *module, uint32_t index, wvm_exporttype *out);
+
 /* ---- store ---- */
 
 typedef struct wvm_store wvm_store;
 
+/* A store is created and deleted by the user. It owns every instance, func, memory, table,
+ * global and resumable call created in it: wvm_store_delete frees them all (running the
+ * host functions' finalizers) and every pointer to them becomes invalid. Not thread-safe:
+ * a store and its objects are used by one thread at a time (different stores may run on
+ * different threads at once). user_data is borrowed, never freed by wvm. */
+
+/* Returns NULL for a NULL engine or when out of memory. */
 WVM_API wvm_store *wvm_store_new(wvm_engine *engine, void *user_data);
+/* Frees the store and everything in it (NULL accepted). Must not be called from a host
+ * callback running in that store. */
 WVM_API void wvm_store_delete(wvm_store *store);
+/* The user_data given to wvm_store_new (NULL for a NULL store). */
 WVM_API void *wvm_store_user_data(const wvm_store *store);
 
 /* Fuel of the store (meaningful when the engine meters). set_fuel sets the remaining fuel;
  * add_fuel adds to it (WVM_ERR_USAGE on overflow). fuel_consumed counts every unit charged
  * since the store was created. */
+/* (Each ignores / answers 0 for a NULL store; add_fuel then returns WVM_ERR_USAGE.) */
 WVM_API void wvm_store_set_fuel(wvm_store *store, uint64_t fuel);
 WVM_API wvm_status wvm_store_add_fuel(wvm_store *store, uint64_t fuel);
 WVM_API uint64_t wvm_store_fuel(const wvm_store *store);
@@ -223,6 +356,7 @@ WVM_API uint64_t wvm_store_fuel_consumed(const wvm_store *store);
 
 typedef struct wvm_caller wvm_caller;
 typedef struct wvm_instance wvm_instance;
+typedef struct wvm_extern wvm_extern;
 
 /* A host function. args has the declared parameter count and types; results must be filled
  * with the declared result count and types. Returns WVM_TRAP_NONE to return normally, or a
@@ -232,10 +366,21 @@ typedef wvm_trap_code (*wvm_host_callback)(wvm_caller *caller, const wvm_val *ar
                                            wvm_val *results, void *env);
 typedef void (*wvm_finalizer)(void *env);
 
-/* The store of the call in progress. */
+/* A wvm_caller is borrowed by a host callback for the duration of that call only: it must
+ * not be kept or used after the callback returns. */
+
+/* The store of the call in progress (NULL for a NULL caller). */
 WVM_API wvm_store *wvm_caller_store(wvm_caller *caller);
 /* The calling Wasm instance (NULL when the host function is called directly by the host). */
 WVM_API wvm_instance *wvm_caller_instance(wvm_caller *caller);
+/* Looks up an export of the calling instance by name (NUL-terminated). False (out untouched)
+ * when the host function was called directly by the host, the caller or name is NULL, or the
+ * instance has no such export. The extern is borrowed from the store. */
+WVM_API bool wvm_caller_export(wvm_caller *caller, const char *name, wvm_extern *out);
+/* The calling instance's exported memory `name` (e.g. "memory"), or NULL as for
+ * wvm_caller_export or when that export is not a memory. Borrowed from the store; its data
+ * pointer may move when the memory grows (re-read it after calling back into Wasm). */
+WVM_API wvm_memory *wvm_caller_memory(wvm_caller *caller, const char *name);
 /* Charges amount fuel to the caller's store. When less remains, nothing is charged and the
  * function returns WVM_TRAP_OUT_OF_FUEL, which the host function should return to trap.
  * Without metering it always succeeds. */
@@ -244,24 +389,30 @@ WVM_API wvm_trap_code wvm_caller_consume_fuel(wvm_caller *caller, uint64_t amoun
  * it just before returning the trap code). */
 WVM_API void wvm_caller_set_trap_message(wvm_caller *caller, const char *message);
 
-/* Creates a host function in store. The finalizer (may be NULL) runs on env when the store
- * is deleted. */
+/* Creates a host function in store, which owns it (borrowed by the caller until the store is
+ * deleted). type is copied. The finalizer (may be NULL) runs on env exactly once, when the
+ * store is deleted. Returns NULL (and does not run the finalizer) when store, type or
+ * callback is NULL, a kind in type is not a wvm_valkind, or out of memory. */
 WVM_API wvm_func *wvm_func_new(wvm_store *store, const wvm_functype *type,
                                wvm_host_callback callback, void *env, wvm_finalizer finalizer);
 
 /* ---- externs ---- */
 
-typedef struct wvm_extern {
-    wvm_externkind kind;
+/* A borrowed reference to a store's object of any kind. */
+struct wvm_extern {
+    wvm_externkind kind;    /* selects the member of `of` */
     union {
         wvm_func *func;
         wvm_table *table;
         wvm_memory *memory;
         wvm_global *global;
     } of;
-} wvm_extern;
+};
 
-/* Host-created memories, tables and globals (e.g. for the spec test `spectest` module). */
+/* Host-created memories, tables and globals (e.g. for the spec test `spectest` module),
+ * owned by the store (borrowed by the caller until it is deleted). Each returns NULL when
+ * store is NULL, the limits are inconsistent or above the engine's caps, a kind or init value
+ * does not fit (funcrefs must belong to store), or out of memory. */
 WVM_API wvm_memory *wvm_memory_new(wvm_store *store, uint32_t min_pages, uint32_t max_pages,
                                    bool has_max);
 WVM_API wvm_table *wvm_table_new(wvm_store *store, wvm_valkind elem_kind, uint32_t min,
@@ -274,35 +425,75 @@ WVM_API wvm_global *wvm_global_new(wvm_store *store, wvm_valkind kind, bool muta
 typedef struct wvm_linker wvm_linker;
 
 WVM_API wvm_linker *wvm_linker_new(wvm_engine *engine);
+/* Frees the linker and its copies of the names (NULL accepted); the items are not touched. */
 WVM_API void wvm_linker_delete(wvm_linker *linker);
-/* Defines (module, name) -> item. Redefinition replaces the previous item. */
+/* A linker is created and deleted by the user (wvm_linker_delete accepts NULL). It copies
+ * the names it is given and borrows the items: an item must not be used to instantiate after
+ * its store is deleted. Items of several stores may be defined; instantiation rejects those
+ * of another store (WVM_ERR_USAGE). wvm_linker_new returns NULL for a NULL engine or when out
+ * of memory. */
+
+/* Defines (module, name) -> item. Redefinition replaces the previous item. WVM_ERR_USAGE
+ * for a NULL argument or an extern with a NULL object, WVM_ERR_NOMEM when out of memory. */
 WVM_API wvm_status wvm_linker_define(wvm_linker *linker, const char *module, const char *name,
                                      const wvm_extern *item, wvm_error *err);
-/* Defines every export of instance under module name `module`. */
+/* Defines every export of instance under module name `module`. WVM_ERR_USAGE for a NULL
+ * argument, WVM_ERR_NOMEM when out of memory (the exports defined until then stay). */
 WVM_API wvm_status wvm_linker_define_instance(wvm_linker *linker, const char *module,
                                               wvm_instance *instance, wvm_error *err);
-/* Resolves module's imports against the linker, creates an instance in store, initialises
- * segments and runs the start function. On a trap during initialisation the returned status
- * is WVM_ERR_TRAP (the writes done before the trap stay visible in shared memories/tables). */
+/* Creates a host function in store (as wvm_func_new) and defines it as (module, name).
+ * On success the function is owned by store and the finalizer runs when the store is
+ * deleted. On failure nothing is created or defined and the finalizer (if any) has already
+ * run on env when this returns: it runs exactly once either way. WVM_ERR_USAGE for a NULL
+ * linker, store, name, type or callback or an invalid type, WVM_ERR_NOMEM when out of
+ * memory. */
+WVM_API wvm_status wvm_linker_define_func(wvm_linker *linker, wvm_store *store,
+                                          const char *module, const char *name,
+                                          const wvm_functype *type, wvm_host_callback callback,
+                                          void *env, wvm_finalizer finalizer, wvm_error *err);
+/* Resolves module's imports against the linker, creates an instance in store (which owns it;
+ * *out is borrowed until the store is deleted, NULL on failure), initialises segments and
+ * runs the start function. WVM_ERR_UNLINKABLE for a missing or mismatched import,
+ * WVM_ERR_USAGE for NULL arguments, an engine mismatch or an import of another store,
+ * WVM_ERR_NOMEM beyond the engine's limits or when out of memory. On a trap during
+ * initialisation the returned status is WVM_ERR_TRAP (the writes done before the trap stay
+ * visible in shared memories/tables). */
 WVM_API wvm_status wvm_linker_instantiate(wvm_linker *linker, wvm_store *store,
                                           const wvm_module *module, wvm_instance **out,
                                           wvm_error *err);
 
-/* ---- instances ---- */
+/* ---- instances ----
+ *
+ * An instance is owned by its store (there is no wvm_instance_delete) and borrowed until the
+ * store is deleted; so are the objects its exports return. */
 
-/* Looks up an export by name. Returns false when there is none. */
+/* Looks up an export by name (NUL-terminated). Returns false (out untouched) when there is
+ * none or instance/name is NULL; out may be NULL to test for presence. */
 WVM_API bool wvm_instance_export(const wvm_instance *instance, const char *name,
                                  wvm_extern *out);
 /* The same with an explicit name length: export names may contain NUL bytes. */
 WVM_API bool wvm_instance_export_n(const wvm_instance *instance, const char *name,
                                    size_t name_len, wvm_extern *out);
+/* The export `name` when it is of the function / memory / table / global kind; NULL when
+ * there is no such export, it is of another kind, or instance/name is NULL. */
+WVM_API wvm_func *wvm_instance_func(const wvm_instance *instance, const char *name);
+WVM_API wvm_memory *wvm_instance_memory(const wvm_instance *instance, const char *name);
+WVM_API wvm_table *wvm_instance_table(const wvm_instance *instance, const char *name);
+WVM_API wvm_global *wvm_instance_global(const wvm_instance *instance, const char *name);
 
-/* ---- functions ---- */
+/* ---- functions ----
+ *
+ * A wvm_func is a Wasm function of an instance or a host function (wvm_func_new); either is
+ * owned by its store. The queries return 0 for a NULL func or an index out of range. */
 
 WVM_API uint32_t wvm_func_param_count(const wvm_func *func);
 WVM_API uint32_t wvm_func_result_count(const wvm_func *func);
 WVM_API wvm_valkind wvm_func_param_kind(const wvm_func *func, uint32_t i);
 WVM_API wvm_valkind wvm_func_result_kind(const wvm_func *func, uint32_t i);
+/* Fills *out with the function's type; the arrays are owned by the function (or its
+ * module) and valid while the function's store lives. False (out untouched) for NULL
+ * arguments. */
+WVM_API bool wvm_func_type(const wvm_func *func, wvm_functype *out);
 
 /* Calls func with args[0..nargs) and stores its results in results[0..nresults). A wrong
  * argument count or type, or a result buffer of the wrong size, is WVM_ERR_USAGE. A trap is
@@ -344,18 +535,46 @@ WVM_API void wvm_resumable_delete(wvm_resumable *resumable);
 
 /* ---- memories, tables, globals ---- */
 
-WVM_API uint8_t *wvm_memory_data(wvm_memory *memory);      /* may move on grow */
+/* All owned by their store (instance-defined or host-created), borrowed until it is deleted.
+ * Queries on a NULL object return NULL / 0 / false. */
+
+/* The memory's bytes (NULL for a NULL memory). The pointer may move when the memory grows,
+ * by wvm_memory_grow or by Wasm code: re-read it after either. */
+WVM_API uint8_t *wvm_memory_data(wvm_memory *memory);
 WVM_API size_t wvm_memory_size_bytes(const wvm_memory *memory);
 WVM_API uint32_t wvm_memory_size_pages(const wvm_memory *memory);
-/* Grows by delta pages; *old_pages receives the previous size. */
+/* The maximum its type declares: *has_max (may be NULL) tells whether there is one; without
+ * one it returns 65536 (the 4 GiB limit). Growth is also capped by the engine's
+ * max_memory_pages. 0 and *has_max false for a NULL memory. */
+WVM_API uint32_t wvm_memory_max_pages(const wvm_memory *memory, bool *has_max);
+/* Grows by delta pages; *old_pages (may be NULL) receives the previous size. WVM_ERR_USAGE
+ * for a NULL memory, WVM_ERR_NOMEM beyond the maximum or when out of memory (the memory is
+ * unchanged then). */
 WVM_API wvm_status wvm_memory_grow(wvm_memory *memory, uint32_t delta, uint32_t *old_pages);
 
+/* Reads the value (out untouched when global or out is NULL). */
 WVM_API void wvm_global_get(const wvm_global *global, wvm_val *out);
+/* WVM_ERR_USAGE for NULL arguments, an immutable global, a value of another kind or a
+ * funcref of another store. */
 WVM_API wvm_status wvm_global_set(wvm_global *global, const wvm_val *value, wvm_error *err);
+/* The global's value kind ((wvm_valkind)0 for NULL) and mutability (false for NULL). */
+WVM_API wvm_valkind wvm_global_kind(const wvm_global *global);
+WVM_API bool wvm_global_is_mutable(const wvm_global *global);
 
 WVM_API uint32_t wvm_table_size(const wvm_table *table);
+/* WVM_FUNCREF or WVM_EXTERNREF ((wvm_valkind)0 for NULL). */
+WVM_API wvm_valkind wvm_table_elem_kind(const wvm_table *table);
+/* WVM_ERR_USAGE for a NULL table/out or an index out of range. */
 WVM_API wvm_status wvm_table_get(const wvm_table *table, uint32_t index, wvm_val *out);
+/* WVM_ERR_USAGE for a NULL table, an index out of range, or a value that is not of the
+ * table's element kind (funcrefs must belong to the table's store). */
 WVM_API wvm_status wvm_table_set(wvm_table *table, uint32_t index, const wvm_val *value);
+/* Grows by delta elements set to *init (NULL: null references); *old_size (may be NULL)
+ * receives the previous size. WVM_ERR_USAGE for a NULL table or an init value that does
+ * not fit, WVM_ERR_NOMEM beyond the table's maximum, the engine's max_table_elems, or when
+ * out of memory (the table is unchanged then). */
+WVM_API wvm_status wvm_table_grow(wvm_table *table, uint32_t delta, const wvm_val *init,
+                                  uint32_t *old_size);
 
 #ifdef __cplusplus
 }

@@ -112,6 +112,19 @@ const char *wvm_trap_name(wvm_trap_code code)
     return rt_trap_names[code];
 }
 
+const char *wvm_valkind_name(wvm_valkind kind)
+{
+    switch (kind) {
+    case WVM_I32: return "i32";
+    case WVM_I64: return "i64";
+    case WVM_F32: return "f32";
+    case WVM_F64: return "f64";
+    case WVM_FUNCREF: return "funcref";
+    case WVM_EXTERNREF: return "externref";
+    }
+    return "unknown";
+}
+
 wvm_status rt_error(wvm_error *err, wvm_status status, uint64_t offset, uint32_t func_index,
                     const char *fmt, ...)
 {
@@ -360,6 +373,7 @@ static void rt_module_free(wvm_module *module)
                 vm_code_free(module->codes[i]);
         free(module->codes);
     }
+    rt_module_types_free(module);
     loader_free(&module->m);
     free(module);
 }
@@ -400,6 +414,10 @@ wvm_status wvm_module_new(wvm_engine *engine, const uint8_t *bytes, size_t size,
             status = rt_error(err, WVM_ERR_NOMEM, 0, WVM_NO_FUNC, "out of memory");
             goto fail;
         }
+    }
+    if (!rt_module_types(module)) {
+        status = rt_error(err, WVM_ERR_NOMEM, 0, WVM_NO_FUNC, "out of memory");
+        goto fail;
     }
     vm_meter_mode meter = rt_vm_meter_mode(engine->config.metering);
     if (meter != VM_METER_OFF) {

@@ -73,56 +73,6 @@ wvm_status wvm_cost_model_parse(const char *text, size_t len, const char *source
     return WVM_OK;
 }
 
-/* Reads the file at path into a malloc'd *text (*len bytes, at most RT_COST_FILE_MAX).
- * Unreadable or too large: WVM_ERR_IO. */
-static wvm_status rt_read_cost_file(const char *path, char **text, size_t *len, wvm_error *err)
-{
-    wvm_status st = WVM_OK;
-    size_t cap = 4096, n = 0;
-    char *buf = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return rt_error(err, WVM_ERR_IO, 0, WVM_NO_FUNC, "cannot open '%s': %s", path,
-                        strerror(errno));
-    buf = malloc(cap);
-    if (!buf)
-        goto nomem;
-    for (;;) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (ferror(f)) {
-            int e = errno;
-            st = rt_error(err, WVM_ERR_IO, 0, WVM_NO_FUNC, "cannot read '%s': %s", path,
-                          strerror(e));
-            goto fail;
-        }
-        if (n < cap)
-            break; /* a short read without an error: the end of the file */
-        if (n > RT_COST_FILE_MAX) {
-            st = rt_error(err, WVM_ERR_IO, 0, WVM_NO_FUNC,
-                          "'%s' is too large for a cost model (over %u bytes)", path,
-                          RT_COST_FILE_MAX);
-            goto fail;
-        }
-        /* One byte past the limit tells a file of exactly the limit from a larger one. */
-        size_t ncap = cap * 2 > RT_COST_FILE_MAX ? (size_t)RT_COST_FILE_MAX + 1 : cap * 2;
-        char *nbuf = realloc(buf, ncap);
-        if (!nbuf)
-            goto nomem;
-        buf = nbuf;
-        cap = ncap;
-    }
-    fclose(f);
-    *text = buf;
-    *len = n;
-    return WVM_OK;
-
-nomem:
-    st = rt_error(err, WVM_ERR_NOMEM, 0, WVM_NO_FUNC, "out of memory reading '%s'", path);
-fail:
-    free(buf);
-    fclose(f);
-    return st;
-}
 
 wvm_status wvm_cost_model_load(const char *path, wvm_cost_model **out, wvm_error *err)
 {
@@ -133,7 +83,7 @@ wvm_status wvm_cost_model_load(const char *path, wvm_cost_model **out, wvm_error
         return rt_error(err, WVM_ERR_USAGE, 0, WVM_NO_FUNC, "no path");
     char *text = NULL;
     size_t len = 0;
-    wvm_status st = rt_read_cost_file(path, &text, &len, err);
+    wvm_status st = rt_read_file(path, RT_COST_FILE_MAX, "a cost model", (uint8_t **)&text, &len, err);
     if (st != WVM_OK)
         return st;
     st = wvm_cost_model_parse(text, len, path, out, err);

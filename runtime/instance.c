@@ -1,7 +1,8 @@
 /* Instantiation (Wasm 2.0, section 4.5.4) and instances.
  *
  * Owns: wvm_linker_instantiate, the constant-expression evaluator, wvm_instance_export and
- * the release of an instance's objects.
+ * its kind-specific forms (wvm_instance_func / _memory / _table / _global), and the release
+ * of an instance's objects.
  *
  * Order of instantiation, and where a failure leaves things:
  *   1. resolve and check every import              -> UNLINKABLE, nothing created
@@ -228,9 +229,7 @@ static wvm_status rt_resolve_imports(wvm_linker *linker, wvm_instance *inst, wvm
         const wvm_extern *item =
             rt_linker_lookup(linker, imp->module, imp->module_len, imp->name, imp->name_len);
         if (!item)
-            return rt_error(err, WVM_ERR_UNLINKABLE, imp->offset, WVM_NO_FUNC,
-                            "unknown import: \"%.*s\" \"%.*s\"", (int)imp->module_len,
-                            imp->module, (int)imp->name_len, imp->name);
+            return rt_error_unknown_import(err, m, imp);
         wvm_status st = rt_import_check(inst->store, m, imp, item, err);
         if (st != WVM_OK)
             return st;
@@ -505,4 +504,38 @@ bool wvm_instance_export(const wvm_instance *instance, const char *name, wvm_ext
     if (!name)
         return false;
     return wvm_instance_export_n(instance, name, strlen(name), out);
+}
+
+/* The export `name` if it is of `kind`. */
+static bool rt_instance_export_kind(const wvm_instance *instance, const char *name,
+                                    wvm_externkind kind, wvm_extern *out)
+{
+    return wvm_instance_export(instance, name, out) && out->kind == kind;
+}
+
+wvm_func *wvm_instance_func(const wvm_instance *instance, const char *name)
+{
+    wvm_extern ext;
+    return rt_instance_export_kind(instance, name, WVM_EXTERN_FUNC, &ext) ? ext.of.func : NULL;
+}
+
+wvm_memory *wvm_instance_memory(const wvm_instance *instance, const char *name)
+{
+    wvm_extern ext;
+    return rt_instance_export_kind(instance, name, WVM_EXTERN_MEMORY, &ext) ? ext.of.memory
+                                                                            : NULL;
+}
+
+wvm_table *wvm_instance_table(const wvm_instance *instance, const char *name)
+{
+    wvm_extern ext;
+    return rt_instance_export_kind(instance, name, WVM_EXTERN_TABLE, &ext) ? ext.of.table
+                                                                           : NULL;
+}
+
+wvm_global *wvm_instance_global(const wvm_instance *instance, const char *name)
+{
+    wvm_extern ext;
+    return rt_instance_export_kind(instance, name, WVM_EXTERN_GLOBAL, &ext) ? ext.of.global
+                                                                            : NULL;
 }

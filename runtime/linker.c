@@ -1,6 +1,7 @@
 /* The linker: a name space of (module, name) -> extern definitions, and import matching.
  *
- * Owns: wvm_linker_* except instantiation (instance.c), rt_linker_lookup and rt_import_check
+ * Owns: wvm_linker_* except instantiation (instance.c; wvm_linker_define_func creates its
+ * host function through wvm_func_new), rt_linker_lookup and rt_import_check
  * (the Wasm 2.0 import subtyping rules, with the error messages the spec suite expects).
  *
  * Names are kept with explicit lengths, not as C strings: an instance's export names may
@@ -161,6 +162,46 @@ wvm_status wvm_linker_define_instance(wvm_linker *linker, const char *module,
     return WVM_OK;
 }
 
+wvm_status wvm_linker_define_func(wvm_linker *linker, wvm_store *store, const char *module,
+                                  const char *name, const wvm_functype *type,
+                                  wvm_host_callback callback, void *env, wvm_finalizer finalizer,
+                                  wvm_error *err)
+{
+    wvm_status st;
+    wvm_func *f = NULL;
+    if (!linker || !store || !module || !name || !type || !callback) {
+        st = rt_error(err, WVM_ERR_USAGE, 0, WVM_NO_FUNC,
+                      "missing linker, store, name, type or callback");
+        goto fail;
+    }
+    if (!rt_functype_ok(type)) {
+        st = rt_error(err, WVM_ERR_USAGE, 0, WVM_NO_FUNC,
+                      "invalid function type for \"%s\" \"%s\"", module, name);
+        goto fail;
+    }
+    /* The finalizer is attached only once the definition exists, so that a failure below
+     * runs it here, exactly once. */
+    f = wvm_func_new(store, type, callback, env, NULL);
+    if (!f) {
+        st = rt_error(err, WVM_ERR_NOMEM, 0, WVM_NO_FUNC, "out of memory");
+        goto fail;
+    }
+    wvm_extern item = {.kind = WVM_EXTERN_FUNC, .of.func = f};
+    st = rt_linker_define(linker, module, strlen(module), name, strlen(name), &item, err);
+    if (st != WVM_OK) {
+        /* Nothing refers to f yet: it can leave the store again. */
+        rt_func_discard(f);
+        goto fail;
+    }
+    f->finalizer = finalizer;
+    return WVM_OK;
+
+fail:
+    if (finalizer)
+        finalizer(env);
+    return st;
+}
+
 /* ---- import matching ---- */
 
 /* A small string builder over a fixed buffer (truncates silently). */
@@ -235,6 +276,17 @@ static void rt_describe_import(rt_sbuf *b, const wasm_module *m, const wasm_impo
         rt_describe_global(b, imp->desc.global.valtype, imp->desc.global.mutable_);
         break;
     }
+}
+
+wvm_status rt_error_unknown_import(wvm_error *err, const wasm_module *m, const wasm_import *imp)
+{
+    char expected[96];
+    rt_sbuf eb = {expected, sizeof expected, 0};
+    expected[0] = 0;
+    rt_describe_import(&eb, m, imp);
+    return rt_error(err, WVM_ERR_UNLINKABLE, imp->offset, WVM_NO_FUNC,
+                    "unknown import: \"%.*s\" \"%.*s\" (expects %s)", (int)imp->module_len,
+                    imp->module, (int)imp->name_len, imp->name, expected);
 }
 
 /* The current type of a definition (tables and memories by their current size). */

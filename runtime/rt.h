@@ -52,6 +52,12 @@ struct wvm_module {
     const wvm_engine *engine;   /* the engine it was compiled for (compared, never read) */
     wasm_module m;              /* decoded and validated */
     vm_code **codes;            /* m.nfuncs translated bodies, by defined-function index */
+    /* The public view of the module's types, built once by wvm_module_new (rt_module_types)
+     * so that the introspection functions never allocate. */
+    wvm_functype *functypes;    /* m.ntypes, by type index; arrays point into valkinds */
+    wvm_valkind *valkinds;      /* every functype's params then results, type after type */
+    wvm_importtype *imports;    /* m.nimports; names point into m's bytes */
+    wvm_exporttype *exports;    /* m.nexports; likewise */
     /* Instances share the module's bytes, types and code: the module is freed when the user
      * has deleted it and the last instance using it is gone. Atomic because instances of one
      * module may live in stores used by different threads. */
@@ -66,6 +72,8 @@ struct wvm_func {
     void *env;
     wvm_finalizer finalizer;
     wasm_functype host_type;    /* vm.type points here; types[] is allocated with the func */
+    /* The public type (wvm_func_type); its arrays are allocated with the func too. */
+    wvm_functype host_pub_type;
 };
 
 struct wvm_memory {
@@ -179,6 +187,14 @@ void rt_val_from_slot(uint8_t type, vm_slot s, wvm_val *out);
 /* Whether v is a valid value of kind `type` for store (funcrefs must belong to store). */
 bool rt_val_fits(const wvm_store *store, uint8_t type, const wvm_val *v);
 const char *rt_valtype_name(uint8_t type);
+/* Reads the whole file at path into a malloc'd *data (*len bytes, at most max; `what` names
+ * the content in messages). WVM_ERR_IO when unreadable or too large, WVM_ERR_NOMEM. */
+wvm_status rt_read_file(const char *path, size_t max, const char *what, uint8_t **data,
+                        size_t *len, wvm_error *err);
+#define RT_MODULE_FILE_MAX ((size_t)1 << 30)
+
+/* WVM_ERR_UNLINKABLE for an import the linker does not define, naming the type it expects. */
+wvm_status rt_error_unknown_import(wvm_error *err, const wasm_module *m, const wasm_import *imp);
 
 /* ---- calls ---- */
 
@@ -193,6 +209,11 @@ wvm_status rt_call_slots(wvm_store *store, vm_func *f, const vm_slot *args, vm_s
 /* ---- store ownership ---- */
 
 bool rt_store_add_instance(wvm_store *store, wvm_instance *inst);
+/* Whether type is a valid host function type (no NULL arrays, only wvm_valkind values). */
+bool rt_functype_ok(const wvm_functype *type);
+/* Removes f, the host function most recently created in its store and not yet referenced by
+ * anything, from the store and frees it without running its finalizer. */
+void rt_func_discard(wvm_func *f);
 /* Frees every resumable handle still owned by store (from wvm_store_delete: the handles'
  * frames die with the exec context, no VM call is needed). */
 void rt_store_free_resumables(wvm_store *store);
@@ -221,6 +242,10 @@ void rt_instance_export_extern(const wvm_instance *inst, const wasm_export *exp,
 /* ---- modules ---- */
 
 void rt_module_retain(wvm_module *module);
+/* Builds module's public types (functypes, valkinds, imports, exports) from module->m;
+ * false when out of memory (what was allocated is freed by rt_module_types_free). */
+bool rt_module_types(wvm_module *module);
+void rt_module_types_free(wvm_module *module);
 void rt_module_release(wvm_module *module);
 
 #endif

@@ -3,8 +3,9 @@
  * Owns: wvm_store_* (the vm_exec and every object created in the store, all freed together;
  * the fuel functions are in fuel.c), wvm_func_new and the adapter that runs a
  * wvm_host_callback as a vm_host_fn, wvm_caller_* (but wvm_caller_consume_fuel), wvm_func_*
- * (type queries and wvm_func_call; the resumable calls are in fuel.c), and the host-facing
- * memory / table / global functions.
+ * (type queries and wvm_func_call; the resumable calls are in fuel.c; wvm_func_type is in
+ * introspect.c), wvm_caller_export / wvm_caller_memory, and the host-facing memory / table /
+ * global functions (including wvm_table_grow and the kind / limit queries).
  *
  * Host traps: a callback that returns a trap code may leave a message with
  * wvm_caller_set_trap_message; it waits in store->host_trap until the innermost enclosing
@@ -167,31 +168,48 @@ static int rt_host_trampoline(vm_caller *vc, const vm_slot *args, vm_slot *resul
     return (int)rc;
 }
 
+bool rt_functype_ok(const wvm_functype *type)
+{
+    if (!type)
+        return false;
+    if ((type->nparams && !type->params) || (type->nresults && !type->results))
+        return false;
+    for (uint32_t i = 0; i < type->nparams; i++)
+        if (!rt_valkind_ok(type->params[i]))
+            return false;
+    for (uint32_t i = 0; i < type->nresults; i++)
+        if (!rt_valkind_ok(type->results[i]))
+            return false;
+    return true;
+}
+
 wvm_func *wvm_func_new(wvm_store *store, const wvm_functype *type, wvm_host_callback callback,
                        void *env, wvm_finalizer finalizer)
 {
-    if (!store || !type || !callback)
+    if (!store || !callback || !rt_functype_ok(type))
         return NULL;
-    if ((type->nparams && !type->params) || (type->nresults && !type->results))
-        return NULL;
-    for (uint32_t i = 0; i < type->nparams; i++)
-        if (!rt_valkind_ok(type->params[i]))
-            return NULL;
-    for (uint32_t i = 0; i < type->nresults; i++)
-        if (!rt_valkind_ok(type->results[i]))
-            return NULL;
+    /* One block: the func, its public kinds (wvm_func_type), its type bytes (the VM's). */
     uint64_t ntypes = (uint64_t)type->nparams + type->nresults;
-    if (ntypes > SIZE_MAX - sizeof(wvm_func))
+    if (ntypes > (SIZE_MAX - sizeof(wvm_func)) / (sizeof(wvm_valkind) + 1))
         return NULL;
 
-    wvm_func *f = calloc(1, sizeof *f + (size_t)ntypes);
+    wvm_func *f = calloc(1, sizeof *f + (size_t)ntypes * (sizeof(wvm_valkind) + 1));
     if (!f)
         return NULL;
-    uint8_t *types = (uint8_t *)(f + 1);
-    for (uint32_t i = 0; i < type->nparams; i++)
+    wvm_valkind *kinds = (wvm_valkind *)(void *)(f + 1);
+    uint8_t *types = (uint8_t *)(kinds + ntypes);
+    for (uint32_t i = 0; i < type->nparams; i++) {
+        kinds[i] = type->params[i];
         types[i] = (uint8_t)type->params[i];
-    for (uint32_t i = 0; i < type->nresults; i++)
+    }
+    for (uint32_t i = 0; i < type->nresults; i++) {
+        kinds[type->nparams + i] = type->results[i];
         types[type->nparams + i] = (uint8_t)type->results[i];
+    }
+    f->host_pub_type.nparams = type->nparams;
+    f->host_pub_type.nresults = type->nresults;
+    f->host_pub_type.params = type->nparams ? kinds : NULL;
+    f->host_pub_type.results = type->nresults ? kinds + type->nparams : NULL;
     f->host_type.nparams = type->nparams;
     f->host_type.nresults = type->nresults;
     f->host_type.types = types;
@@ -213,6 +231,14 @@ wvm_func *wvm_func_new(wvm_store *store, const wvm_functype *type, wvm_host_call
     return f;
 }
 
+void rt_func_discard(wvm_func *f)
+{
+    wvm_store *store = f->store;
+    if (store->funcs.len && store->funcs.items[store->funcs.len - 1] == f)
+        store->funcs.len--;
+    free(f);
+}
+
 wvm_store *wvm_caller_store(wvm_caller *caller) { return caller ? caller->store : NULL; }
 
 wvm_instance *wvm_caller_instance(wvm_caller *caller)
@@ -220,6 +246,20 @@ wvm_instance *wvm_caller_instance(wvm_caller *caller)
     if (!caller || !caller->vm || !caller->vm->instance)
         return NULL;
     return caller->vm->instance->embedder;
+}
+
+bool wvm_caller_export(wvm_caller *caller, const char *name, wvm_extern *out)
+{
+    wvm_instance *inst = wvm_caller_instance(caller);
+    return inst && name && wvm_instance_export(inst, name, out);
+}
+
+wvm_memory *wvm_caller_memory(wvm_caller *caller, const char *name)
+{
+    wvm_extern ext;
+    if (!wvm_caller_export(caller, name, &ext) || ext.kind != WVM_EXTERN_MEMORY)
+        return NULL;
+    return ext.of.memory;
 }
 
 void wvm_caller_set_trap_message(wvm_caller *caller, const char *message)
@@ -373,6 +413,16 @@ size_t wvm_memory_size_bytes(const wvm_memory *memory)
 
 uint32_t wvm_memory_size_pages(const wvm_memory *memory) { return memory ? memory->vm.pages : 0; }
 
+uint32_t wvm_memory_max_pages(const wvm_memory *memory, bool *has_max)
+{
+    bool declared = memory && memory->vm.has_max;
+    if (has_max)
+        *has_max = declared;
+    if (!memory)
+        return 0;
+    return declared ? memory->vm.declared_max : VM_MAX_PAGES;
+}
+
 wvm_status wvm_memory_grow(wvm_memory *memory, uint32_t delta, uint32_t *old_pages)
 {
     if (!memory)
@@ -419,6 +469,26 @@ fail:
 }
 
 uint32_t wvm_table_size(const wvm_table *table) { return table ? table->vm.size : 0; }
+
+wvm_valkind wvm_table_elem_kind(const wvm_table *table)
+{
+    return table ? (wvm_valkind)table->vm.elemtype : (wvm_valkind)0;
+}
+
+wvm_status wvm_table_grow(wvm_table *table, uint32_t delta, const wvm_val *init,
+                          uint32_t *old_size)
+{
+    if (!table)
+        return WVM_ERR_USAGE;
+    if (init && !rt_val_fits(table->store, table->vm.elemtype, init))
+        return WVM_ERR_USAGE;
+    int64_t old = vm_table_grow(&table->vm, delta, init ? rt_slot_from_val(init) : 0);
+    if (old < 0)
+        return WVM_ERR_NOMEM;
+    if (old_size)
+        *old_size = (uint32_t)old;
+    return WVM_OK;
+}
 
 wvm_status wvm_table_get(const wvm_table *table, uint32_t index, wvm_val *out)
 {
@@ -467,6 +537,13 @@ void wvm_global_get(const wvm_global *global, wvm_val *out)
         return;
     rt_val_from_slot(global->vm.type, global->vm.value, out);
 }
+
+wvm_valkind wvm_global_kind(const wvm_global *global)
+{
+    return global ? (wvm_valkind)global->vm.type : (wvm_valkind)0;
+}
+
+bool wvm_global_is_mutable(const wvm_global *global) { return global && global->vm.mutable_; }
 
 wvm_status wvm_global_set(wvm_global *global, const wvm_val *value, wvm_error *err)
 {

@@ -44,6 +44,20 @@ check "trap backtrace" 1 "  at \$middle (function 1, offset 0x30)" \
 check "missing file" 2 "cannot read" "$WVM" run no-such-file.wasm
 check "fuel slices" 0 "fib(46) = -1323752223: 612 fuel in 7 slices of 100" \
     "$BUILD/examples/fuel_slices" "$FIB" fib 46 100
+check "fuel slices, one slice" 0 "fib(46) = -1323752223: 612 fuel in 1 slice of 1000" \
+    "$BUILD/examples/fuel_slices" "$FIB" fib 46 1000
+check "linking" 0 "sum_of_squares(3, 4) = 25" "$BUILD/examples/linking"
+check "host string" 0 "log: Hello from Wasm!" "$BUILD/examples/host_string"
+check "host string trap" 0 \
+    "bad_log trapped (host error): host error in function \$bad_log at offset 0x5c: log: string [65530, 65546) is outside the 65536-byte memory" \
+    "$BUILD/examples/host_string"
+check "errors, unlinkable" 0 'unlinkable: unknown import: "env" "print" (expects func [i32] -> [])
+    import 0: "env" "print" expects func (i32) -> ()' "$BUILD/examples/errors"
+check "errors, backtrace" 0 "    #0 \$inner (function 1, offset 0x3e)
+    #1 \$middle (function 2, offset 0x44)
+    #2 \$outer (function 3, offset 0x52)" "$BUILD/examples/errors"
+check "errors, usage" 0 "usage error: argument 0 has the wrong type: expected i32, got i64" \
+    "$BUILD/examples/errors"
 
 echo "examples: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
