@@ -42,6 +42,7 @@ check "bad fuel" 2 "1.25e1" "$WVM" run "$FIB" --fuel 1.25e1 --invoke fib 46
 check "trap backtrace" 1 "  at \$middle (function 1, offset 0x30)" \
     "$WVM" run tests/data/backtrace.wasm --invoke outer 0
 check "missing file" 2 "cannot read" "$WVM" run no-such-file.wasm
+check "minimal" 0 "fib(46) = -1323752223" "$BUILD/examples/minimal"
 check "fuel slices" 0 "fib(46) = -1323752223: 612 fuel in 7 slices of 100" \
     "$BUILD/examples/fuel_slices" "$FIB" fib 46 100
 check "fuel slices, one slice" 0 "fib(46) = -1323752223: 612 fuel in 1 slice of 1000" \
