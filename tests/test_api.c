@@ -5,7 +5,103 @@
  * and tables. The inventory below maps every WVM_API function to the tests that cover it,
  * here and in the other suites; keep it in step with the header.
  *
- * (inventory)
+ * Inventory, every WVM_API function -> tests covering it (suite/test; +N: N more tests):
+ *   wvm_version                 api/version_matches_header, api_intro/version
+ *   wvm_trap_name               api/trap_name_of_every_code, runtime/trap_names +23
+ *   wvm_valkind_name            api/valkind_names
+ *   wvm_cost_model_preset       fuel_api/presets_by_name, api/delete_cost_model_after_engine_new
+ *                               +4
+ *   wvm_cost_model_parse        fuel_api/parsed_model_matches_preset,
+ *                               fuel_api/parse_errors_carry_line_numbers +1
+ *   wvm_cost_model_load         fuel_api/load_from_files
+ *   wvm_cost_model_delete       api/delete_null_handles, fuel_api/presets_by_name +7
+ *   wvm_config_default          api/config_default_values, fuel_api/config_defaults +24
+ *   wvm_engine_new              api/engine_config_is_copied_and_applied +53
+ *   wvm_engine_delete           api/delete_null_handles, api/delete_cost_model_after_engine_new
+ *                               +48
+ *   wvm_module_new              api/module_new_argument_errors, api/module_statuses,
+ *                               api/module_copies_its_bytes +30
+ *   wvm_module_load             api/module_load_from_files
+ *   wvm_module_validate         api/module_statuses, runtime/module_errors +2
+ *   wvm_module_delete           api/delete_module_before_instance, api/delete_null_handles,
+ *                               api_intro/func_type_outlives_module_handle +30
+ *   wvm_module_import_count     api/module_introspection_argument_errors, api_intro/import_types
+ *   wvm_module_import           api/module_introspection_argument_errors, api_intro/import_types
+ *   wvm_module_export_count     api/module_introspection_argument_errors, api_intro/export_types
+ *   wvm_module_export           api/module_introspection_argument_errors, api_intro/export_types
+ *   wvm_store_new               api/store_arguments +63
+ *   wvm_store_delete            api/delete_store_before_module_and_linker,
+ *                               api/delete_null_handles +63
+ *   wvm_store_user_data         api/store_arguments, runtime/host_function_called_from_wasm
+ *   wvm_store_set_fuel          fuel_api/store_fuel_accounting +22
+ *   wvm_store_add_fuel          fuel_api/store_fuel_accounting, fuel_api/resumable_host_function
+ *                               +3
+ *   wvm_store_fuel              fuel_api/store_fuel_accounting +26
+ *   wvm_store_fuel_consumed     fuel_api/store_fuel_accounting +15
+ *   wvm_caller_store            api/caller_queries, runtime/host_function_called_from_wasm
+ *   wvm_caller_instance         api/caller_queries, runtime/host_function_reenters_wasm
+ *   wvm_caller_export           api/caller_queries, api_intro/caller_exports_without_instance
+ *   wvm_caller_memory           api/caller_queries, api_intro/caller_exports_without_instance
+ *   wvm_caller_consume_fuel     fuel_api/host_consume_fuel
+ *   wvm_caller_set_trap_message api/host_trap_codes_and_messages, api/caller_queries
+ *   wvm_func_new                api/func_new_argument_errors,
+ *                               api/finalizers_run_once_per_function +43
+ *   wvm_memory_new              api/memory_api_edges, runtime/memory_grow_limits,
+ *                               api_intro/global_and_memory_queries +9
+ *   wvm_table_new               api/table_new_errors, api/table_init_and_access,
+ *                               api_intro/table_grow_and_kinds +8
+ *   wvm_global_new              api/global_new_errors, api/global_kinds_and_access_errors,
+ *                               api_intro/global_and_memory_queries +14
+ *   wvm_linker_new              api/linker_argument_errors +49
+ *   wvm_linker_delete           api/delete_store_before_module_and_linker,
+ *                               api/delete_null_handles +44
+ *   wvm_linker_define           api/linker_argument_errors, api/linker_redefinition_replaces,
+ *                               api_intro/define_func_and_caller_exports +44
+ *   wvm_linker_define_instance  api/linker_redefinition_replaces,
+ *                               api/linker_items_of_another_store +4
+ *   wvm_linker_define_func      api/linker_define_func_errors_run_the_finalizer_once,
+ *                               api_intro/define_func_finalizer_runs_once +9
+ *   wvm_linker_instantiate      api/linker_argument_errors, api/module_of_another_engine,
+ *                               api/linker_items_of_another_store +35
+ *   wvm_instance_export         api/export_lookups, api_intro/export_lookups_by_kind +23
+ *   wvm_instance_export_n       api/export_lookups, runtime/export_name_with_nul
+ *   wvm_instance_func           api/export_lookups, api_intro/export_lookups_by_kind +4
+ *   wvm_instance_memory         api/export_lookups, api_intro/export_lookups_by_kind +1
+ *   wvm_instance_table          api/export_lookups, api_intro/table_grow_and_kinds +1
+ *   wvm_instance_global         api/export_lookups, api_intro/export_lookups_by_kind +1
+ *   wvm_func_param_count        api/func_type_queries, runtime/func_call_checks_arguments
+ *   wvm_func_result_count       api/func_type_queries, runtime/func_call_checks_arguments
+ *   wvm_func_param_kind         api/func_type_queries, runtime/func_call_checks_arguments
+ *   wvm_func_result_kind        api/func_type_queries, runtime/func_call_checks_arguments
+ *   wvm_func_type               api/func_type_queries, api_intro/func_types +1
+ *   wvm_func_call               api/func_call_argument_errors,
+ *                               api/every_kind_round_trips_through_calls,
+ *                               api/many_values_round_trip +64
+ *   wvm_func_call_resumable     fuel_api/resumable_call_without_suspension,
+ *                               fuel_api/resumable_delete +8
+ *   wvm_resumable_resume        fuel_api/resumable_delete,
+ *                               fuel_api/resumable_call_finishes_after_refuel +6
+ *   wvm_resumable_delete        api/delete_null_handles, fuel_api/resumable_delete +4
+ *   wvm_memory_data             api/memory_api_edges, runtime/memory_grow_limits +6
+ *   wvm_memory_size_bytes       api/memory_api_edges, runtime/memory_grow_limits
+ *   wvm_memory_size_pages       api/memory_api_edges, runtime/memory_grow_limits +2
+ *   wvm_memory_max_pages        api/memory_api_edges, api_intro/global_and_memory_queries
+ *   wvm_memory_grow             api/memory_api_edges, runtime/memory_engine_cap +2
+ *   wvm_global_get              api/global_kinds_and_access_errors,
+ *                               api/globals_shared_with_wasm_keep_every_bit +4
+ *   wvm_global_set              api/global_kinds_and_access_errors,
+ *                               api/globals_shared_with_wasm_keep_every_bit +2
+ *   wvm_global_kind             api/global_kinds_and_access_errors,
+ *                               api_intro/global_and_memory_queries
+ *   wvm_global_is_mutable       api/global_kinds_and_access_errors,
+ *                               api_intro/global_and_memory_queries +1
+ *   wvm_table_size              api/table_new_errors, api_intro/table_grow_and_kinds +4
+ *   wvm_table_elem_kind         api/table_new_errors, api_intro/table_grow_and_kinds +2
+ *   wvm_table_get               api/table_init_and_access, api/tables_shared_with_wasm,
+ *                               api_intro/table_grow_and_kinds +4
+ *   wvm_table_set               api/table_init_and_access, api/tables_shared_with_wasm +2
+ *   wvm_table_grow              api/table_init_and_access, api_intro/table_grow_and_kinds +2
+ * (Listed by the functions called in each test body; callbacks add more.)
  *
  * The modules are embedded as bytes; each is shown as the text it was assembled from
  * (wat2wasm --debug-names; wasm_invalid with --no-check).
@@ -16,6 +112,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "wvm.h"
 
@@ -1872,4 +1969,82 @@ Test(api, linker_define_func_errors_run_the_finalizer_once)
     wvm_store_delete(store);
     store = NULL;
     cr_assert_eq(define_fin_count, 9);
+}
+
+/* ---- value kind names, loading modules from files ---- */
+
+Test(api, valkind_names)
+{
+    cr_assert_str_eq(wvm_valkind_name(WVM_I32), "i32");
+    cr_assert_str_eq(wvm_valkind_name(WVM_I64), "i64");
+    cr_assert_str_eq(wvm_valkind_name(WVM_F32), "f32");
+    cr_assert_str_eq(wvm_valkind_name(WVM_F64), "f64");
+    cr_assert_str_eq(wvm_valkind_name(WVM_FUNCREF), "funcref");
+    cr_assert_str_eq(wvm_valkind_name(WVM_EXTERNREF), "externref");
+    cr_assert_str_eq(wvm_valkind_name((wvm_valkind)0), "unknown");
+    cr_assert_str_eq(wvm_valkind_name((wvm_valkind)0x7B), "unknown");
+    cr_assert_str_eq(wvm_valkind_name((wvm_valkind)(0x100 | WVM_I32)), "unknown");
+}
+
+/* Writes size bytes to a new temporary file; returns its path (static buffer). */
+static const char *temp_file(const void *bytes, size_t size)
+{
+    static char path[64];
+    snprintf(path, sizeof path, "/tmp/wvm-test-api-XXXXXX");
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(write(fd, bytes, size), (ssize_t)size);
+    close(fd);
+    return path;
+}
+
+Test(api, module_load_from_files)
+{
+    wvm_module *m = (wvm_module *)&m;
+    wvm_error err = poisoned_error();
+    /* NULL arguments. */
+    expect_usage_report(wvm_module_load(NULL, "examples/fib.wasm", &m, &err), &err);
+    cr_assert_null(m);
+    m = (wvm_module *)&m;
+    err = poisoned_error();
+    expect_usage_report(wvm_module_load(engine, NULL, &m, &err), &err);
+    cr_assert_null(m);
+    cr_assert_eq(wvm_module_load(engine, "examples/fib.wasm", NULL, NULL), WVM_ERR_USAGE);
+
+    /* Unreadable: a missing file, a directory. */
+    m = (wvm_module *)&m;
+    err = poisoned_error();
+    cr_assert_eq(wvm_module_load(engine, "/nonexistent/no.wasm", &m, &err), WVM_ERR_IO);
+    cr_assert_eq(err.status, WVM_ERR_IO);
+    cr_assert(strstr(err.message, "/nonexistent/no.wasm"), "%s", err.message);
+    cr_assert_null(m);
+    cr_assert_eq(wvm_module_load(engine, "/tmp", &m, NULL), WVM_ERR_IO);
+    cr_assert_null(m);
+
+    /* A file with bad bytes has the statuses of wvm_module_new. */
+    const char *path = temp_file(wasm_invalid, sizeof wasm_invalid);
+    err = poisoned_error();
+    cr_assert_eq(wvm_module_load(engine, path, &m, &err), WVM_ERR_INVALID);
+    cr_assert(strstr(err.message, "type mismatch"), "%s", err.message);
+    cr_assert_null(m);
+    unlink(path);
+    path = temp_file(wasm_values, 7);
+    cr_assert_eq(wvm_module_load(engine, path, &m, &err), WVM_ERR_MALFORMED);
+    unlink(path);
+    path = temp_file("", 0);
+    cr_assert_eq(wvm_module_load(engine, path, &m, &err), WVM_ERR_MALFORMED);
+    unlink(path);
+
+    /* A good file, deleted once loaded: the module does not need it. */
+    path = temp_file(wasm_values, sizeof wasm_values);
+    cr_assert_eq(wvm_module_load(engine, path, &m, &err), WVM_OK, "%s", err.message);
+    unlink(path);
+    cr_assert_not_null(m);
+    wvm_instance *inst = NULL;
+    cr_assert_eq(wvm_linker_instantiate(linker, store, m, &inst, &err), WVM_OK, "%s",
+                 err.message);
+    wvm_module_delete(m);
+    wvm_val arg = val_i32(1), res;
+    call_ok(store, get_func(inst, "inc"), &arg, 1, &res, 1);
+    cr_assert_eq(res.of.i32, 2);
 }

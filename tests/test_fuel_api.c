@@ -475,15 +475,15 @@ Test(fuel_api, engine_copies_the_model)
     cr_assert_eq(wvm_linker_instantiate(l, s, mod, &inst, &err), WVM_OK, "%s", err.message);
     wvm_store_set_fuel(s, 100);
     wvm_val args[2] = {{.kind = WVM_F64, .of.f64 = 1.5}, {.kind = WVM_F64, .of.f64 = 2.25}}, res;
-    /* The engine may go before its store and modules: both keep what they need. */
     wvm_linker_delete(l);
-    wvm_engine_delete(e);
     cr_assert_eq(wvm_func_call(s, get_func(inst, "add"), args, 2, &res, 1, &err), WVM_OK, "%s",
                  err.message);
     cr_assert_eq(res.of.f64, 3.75);
     cr_assert_lt(wvm_store_fuel(s), 100);
+    /* The header's order: the engine after every module and store made from it. */
     wvm_store_delete(s);
     wvm_module_delete(mod);
+    wvm_engine_delete(e);
 }
 
 Test(fuel_api, forbidden_operator_rejects_module)
