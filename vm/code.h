@@ -33,6 +33,15 @@ typedef struct {
     uint32_t wasm_offset;   /* module byte offset of the Wasm instruction */
 } vm_srcmap_entry;
 
+/* Where a metered block's charge sits in the Wasm code (VM_METER_BLOCKS only), so that the
+ * instrumenter can inject the very same charges at the very same places. */
+typedef struct {
+    uint32_t wasm_offset;   /* the charge is taken just before the instruction at this offset */
+    bool else_arm;          /* the instruction is the `end` of an `if` without `else`: the
+                             * charge belongs in an empty else arm added before that `end` */
+    uint64_t cost;
+} vm_charge_site;
+
 struct vm_code {
     uint32_t *words;        /* the instruction stream */
     uint32_t nwords;
@@ -43,6 +52,8 @@ struct vm_code {
     uint32_t func_index;    /* in the module's function index space */
     vm_srcmap_entry *srcmap;/* sorted by pos; one entry per instruction */
     uint32_t nsrcmap;
+    vm_charge_site *charges;/* VM_METER_BLOCKS: every metered block's charge, in code order */
+    uint32_t ncharges;
 };
 
 /* The Wasm byte offset of the instruction at word position pos. */

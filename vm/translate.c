@@ -86,6 +86,14 @@ typedef struct {
     bool fuel_pending;      /* a block is open but its charge not yet emitted: it is emitted
                              * before the block's first instruction or first costly operator,
                              * so blocks that cost nothing and run no code need none */
+    /* Charge sites recorded for the instrumenter: wasm_offset and else_arm are set when the
+     * charge is placed; site_words[i] holds the position of charge i's cost words, whose
+     * final value is read when translation ends. */
+    vm_charge_site *sites;
+    uint32_t *site_words;
+    uint32_t nsites, capsites, capsite_words;
+    bool in_else_arm;       /* translating the empty else arm given to an `if` without one */
+
     /* The conditional branch whose not-taken path entered the pending block, while nothing
      * was emitted after it (ft_branch_end == ncode): the block's charge may then go into the
      * branch's fallthrough form instead of a `fuel` instruction. NO_POS when none. */
@@ -194,6 +202,8 @@ static vm_opcode fallthrough_branch(vm_opcode op)
 /* Emits the open block's charge (its cost keeps growing until the block ends): as the
  * fallthrough form of the branch just before it when there is one, else as a `fuel`
  * instruction. */
+static void record_site(tr_state *t);
+
 static void flush_fuel(tr_state *t)
 {
     t->fuel_pending = false;
@@ -207,11 +217,29 @@ static void flush_fuel(tr_state *t)
             emit_word(t, 0);
             t->fuel_word = t->ncode - 2;
             t->last_pos = NO_POS;
+            record_site(t);
             return;
         }
     }
     emit_fuel(t, 0);
     t->fuel_word = t->ncode - 2;
+    record_site(t);
+}
+
+/* Records where the charge just placed (cost words at fuel_word) sits in the Wasm code: before
+ * the instruction being translated. */
+static void record_site(tr_state *t)
+{
+    if (t->oom)
+        return;
+    if (!grow((void **)&t->sites, &t->capsites, t->nsites + 1, sizeof *t->sites) ||
+        !grow((void **)&t->site_words, &t->capsite_words, t->nsites + 1,
+              sizeof *t->site_words)) {
+        t->oom = true;
+        return;
+    }
+    t->sites[t->nsites] = (vm_charge_site){(uint32_t)t->op_offset, t->in_else_arm, 0};
+    t->site_words[t->nsites++] = t->fuel_word;
 }
 
 /* Starts a metered block here (VM_METER_BLOCKS only). Every way into the block enters at
@@ -905,6 +933,7 @@ static bool translate_end(tr_state *t)
          * give the false path an arm of its own to charge it in. */
         translate_else(t, false);
         f = &t->frames[t->nframes - 1];
+        t->in_else_arm = true; /* the arm's charge (of `end`) is placed just below */
     }
     bool falls_through = !f->unreachable;
     bool is_target = f->fixups != NO_POS || f->else_fixup != NO_POS;
@@ -913,6 +942,7 @@ static bool translate_end(tr_state *t)
         charge_op(t, WASM_OP_end);
         move_to_frame(t, f, f->nresults);
     }
+    t->in_else_arm = false;
     if (!t->oom) {
         resolve_fixups(t, f->fixups, t->ncode);
         if (f->else_fixup != NO_POS)
@@ -1328,6 +1358,7 @@ wasm_status vm_translate(const wasm_module *m, uint32_t func_index, vm_meter_mod
     f->nresults = type->nresults;
     f->results = wasm_functype_results(type);
 
+    t.op_offset = fn->code_offset; /* the entry charge sits before the first instruction */
     if (t.meter == VM_METER_BLOCKS) {
         open_metered_block(&t);
         flush_fuel(&t); /* the entry charge is taken even when the body is free */
@@ -1358,6 +1389,13 @@ wasm_status vm_translate(const wasm_module *m, uint32_t func_index, vm_meter_mod
     code->nsrcmap = t.nmap;
     t.code = NULL;
     t.map = NULL;
+    for (uint32_t i = 0; i < t.nsites; i++) {
+        const uint32_t *w = &code->words[t.site_words[i]];
+        t.sites[i].cost = (uint64_t)w[0] | (uint64_t)w[1] << 32;
+    }
+    code->charges = t.sites;
+    code->ncharges = t.nsites;
+    t.sites = NULL;
     code->nparams = type->nparams;
     code->nresults = type->nresults;
     code->nlocals = t.nlocals;
@@ -1374,6 +1412,8 @@ fail:
                        "out of memory while translating function %u", func_index);
     free(t.code);
     free(t.map);
+    free(t.sites);
+    free(t.site_words);
     free(t.vals);
     free(t.frames);
     free(t.pending);
@@ -1387,6 +1427,7 @@ void vm_code_free(vm_code *code)
         return;
     free(code->words);
     free(code->srcmap);
+    free(code->charges);
     free(code);
 }
 
