@@ -293,105 +293,44 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
         JUMP_VIA(pc + 1);
         NEXT();
     }
-    CASE(br_if)
-    {
-        if (RD_u32(pc[1]))
-            JUMP_VIA(pc + 2);
-        else
-            pc += 3;
-        NEXT();
+    /* The single-slot conditional branches, each in its plain, loop (_fuel) and fallthrough
+     * (_ft) forms: X(id, condition on the slot pc[1]). */
+#define SLOT_BRANCHES(X)                                                                       \
+    X(br_if, RD_u32(pc[1]))                                                                    \
+    X(br_ifz, !RD_u32(pc[1]))                                                                  \
+    X(br_if64z, !RD_u64(pc[1]))                                                                \
+    X(br_if64nz, RD_u64(pc[1]))
+#define SLOT_BRANCH_CASES(id, cond)                                                            \
+    CASE(id)                                                                                   \
+    {                                                                                          \
+        if (cond)                                                                              \
+            JUMP_VIA(pc + 2);                                                                  \
+        else                                                                                   \
+            pc += 3;                                                                           \
+        NEXT();                                                                                \
+    }                                                                                          \
+    CASE(id##_fuel)                                                                            \
+    {                                                                                          \
+        if (cond)                                                                              \
+            JUMP_VIA_PAYING(pc + 2, pc[3]);                                                    \
+        else                                                                                   \
+            pc += 4;                                                                           \
+        NEXT();                                                                                \
+    }                                                                                          \
+    CASE(id##_ft)                                                                              \
+    {                                                                                          \
+        if (cond)                                                                              \
+            JUMP_VIA(pc + 2);                                                                  \
+        else                                                                                   \
+            FALL_THROUGH_PAYING(pc + 3);                                                       \
+        NEXT();                                                                                \
     }
-    CASE(br_ifz)
-    {
-        if (!RD_u32(pc[1]))
-            JUMP_VIA(pc + 2);
-        else
-            pc += 3;
-        NEXT();
-    }
-    CASE(br_if64z)
-    {
-        if (!RD_u64(pc[1]))
-            JUMP_VIA(pc + 2);
-        else
-            pc += 3;
-        NEXT();
-    }
-    CASE(br_if64nz)
-    {
-        if (RD_u64(pc[1]))
-            JUMP_VIA(pc + 2);
-        else
-            pc += 3;
-        NEXT();
-    }
+    SLOT_BRANCHES(SLOT_BRANCH_CASES)
+#undef SLOT_BRANCH_CASES
+#undef SLOT_BRANCHES
     CASE(br_fuel)
     {
         JUMP_VIA_PAYING(pc + 1, pc[2]);
-        NEXT();
-    }
-    CASE(br_if_fuel)
-    {
-        if (RD_u32(pc[1]))
-            JUMP_VIA_PAYING(pc + 2, pc[3]);
-        else
-            pc += 4;
-        NEXT();
-    }
-    CASE(br_ifz_fuel)
-    {
-        if (!RD_u32(pc[1]))
-            JUMP_VIA_PAYING(pc + 2, pc[3]);
-        else
-            pc += 4;
-        NEXT();
-    }
-    CASE(br_if64z_fuel)
-    {
-        if (!RD_u64(pc[1]))
-            JUMP_VIA_PAYING(pc + 2, pc[3]);
-        else
-            pc += 4;
-        NEXT();
-    }
-    CASE(br_if64nz_fuel)
-    {
-        if (RD_u64(pc[1]))
-            JUMP_VIA_PAYING(pc + 2, pc[3]);
-        else
-            pc += 4;
-        NEXT();
-    }
-    CASE(br_if_ft)
-    {
-        if (RD_u32(pc[1]))
-            JUMP_VIA(pc + 2);
-        else
-            FALL_THROUGH_PAYING(pc + 3);
-        NEXT();
-    }
-    CASE(br_ifz_ft)
-    {
-        if (!RD_u32(pc[1]))
-            JUMP_VIA(pc + 2);
-        else
-            FALL_THROUGH_PAYING(pc + 3);
-        NEXT();
-    }
-    CASE(br_if64z_ft)
-    {
-        if (!RD_u64(pc[1]))
-            JUMP_VIA(pc + 2);
-        else
-            FALL_THROUGH_PAYING(pc + 3);
-        NEXT();
-    }
-    CASE(br_if64nz_ft)
-    {
-        if (RD_u64(pc[1]))
-            JUMP_VIA(pc + 2);
-        else
-            FALL_THROUGH_PAYING(pc + 3);
         NEXT();
     }
     CASE(br_table)
@@ -618,82 +557,49 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
     }
 
     /* ---- trapping integer arithmetic ---- */
-    CASE(i32_div_s)
-    {
-        int32_t a = (int32_t)RD_u32(pc[2]), b = (int32_t)RD_u32(pc[3]);
-        if (unlikely(b == 0))
-            TRAP(VM_TRAP_INT_DIVIDE_BY_ZERO);
-        if (unlikely(a == INT32_MIN && b == -1))
-            TRAP(VM_TRAP_INT_OVERFLOW);
-        WR_u32(pc[1], a / b);
-        pc += 4;
-        NEXT();
+    /* Division and remainder of width W (st: the signed type, min: its minimum). */
+#define DIVISION_CASES(W, st, min)                                                             \
+    CASE(i##W##_div_s)                                                                         \
+    {                                                                                          \
+        st a = (st)RD_u##W(pc[2]), b = (st)RD_u##W(pc[3]);                                     \
+        if (unlikely(b == 0))                                                                  \
+            TRAP(VM_TRAP_INT_DIVIDE_BY_ZERO);                                                  \
+        if (unlikely(a == (min) && b == -1))                                                   \
+            TRAP(VM_TRAP_INT_OVERFLOW);                                                        \
+        WR_u##W(pc[1], a / b);                                                                 \
+        pc += 4;                                                                               \
+        NEXT();                                                                                \
+    }                                                                                          \
+    CASE(i##W##_div_u)                                                                         \
+    {                                                                                          \
+        uint##W##_t a = RD_u##W(pc[2]), b = RD_u##W(pc[3]);                                    \
+        if (unlikely(b == 0))                                                                  \
+            TRAP(VM_TRAP_INT_DIVIDE_BY_ZERO);                                                  \
+        WR_u##W(pc[1], a / b);                                                                 \
+        pc += 4;                                                                               \
+        NEXT();                                                                                \
+    }                                                                                          \
+    CASE(i##W##_rem_s)                                                                         \
+    {                                                                                          \
+        st a = (st)RD_u##W(pc[2]), b = (st)RD_u##W(pc[3]);                                     \
+        if (unlikely(b == 0))                                                                  \
+            TRAP(VM_TRAP_INT_DIVIDE_BY_ZERO);                                                  \
+        WR_u##W(pc[1], b == -1 ? 0 : a % b); /* min % -1 would overflow in C */                \
+        pc += 4;                                                                               \
+        NEXT();                                                                                \
+    }                                                                                          \
+    CASE(i##W##_rem_u)                                                                         \
+    {                                                                                          \
+        uint##W##_t a = RD_u##W(pc[2]), b = RD_u##W(pc[3]);                                    \
+        if (unlikely(b == 0))                                                                  \
+            TRAP(VM_TRAP_INT_DIVIDE_BY_ZERO);                                                  \
+        WR_u##W(pc[1], a % b);                                                                 \
+        pc += 4;                                                                               \
+        NEXT();                                                                                \
     }
-    CASE(i32_div_u)
-    {
-        uint32_t a = RD_u32(pc[2]), b = RD_u32(pc[3]);
-        if (unlikely(b == 0))
-            TRAP(VM_TRAP_INT_DIVIDE_BY_ZERO);
-        WR_u32(pc[1], a / b);
-        pc += 4;
-        NEXT();
-    }
-    CASE(i32_rem_s)
-    {
-        int32_t a = (int32_t)RD_u32(pc[2]), b = (int32_t)RD_u32(pc[3]);
-        if (unlikely(b == 0))
-            TRAP(VM_TRAP_INT_DIVIDE_BY_ZERO);
-        WR_u32(pc[1], b == -1 ? 0 : a % b);
-        pc += 4;
-        NEXT();
-    }
-    CASE(i32_rem_u)
-    {
-        uint32_t a = RD_u32(pc[2]), b = RD_u32(pc[3]);
-        if (unlikely(b == 0))
-            TRAP(VM_TRAP_INT_DIVIDE_BY_ZERO);
-        WR_u32(pc[1], a % b);
-        pc += 4;
-        NEXT();
-    }
-    CASE(i64_div_s)
-    {
-        int64_t a = (int64_t)RD_u64(pc[2]), b = (int64_t)RD_u64(pc[3]);
-        if (unlikely(b == 0))
-            TRAP(VM_TRAP_INT_DIVIDE_BY_ZERO);
-        if (unlikely(a == INT64_MIN && b == -1))
-            TRAP(VM_TRAP_INT_OVERFLOW);
-        WR_u64(pc[1], a / b);
-        pc += 4;
-        NEXT();
-    }
-    CASE(i64_div_u)
-    {
-        uint64_t a = RD_u64(pc[2]), b = RD_u64(pc[3]);
-        if (unlikely(b == 0))
-            TRAP(VM_TRAP_INT_DIVIDE_BY_ZERO);
-        WR_u64(pc[1], a / b);
-        pc += 4;
-        NEXT();
-    }
-    CASE(i64_rem_s)
-    {
-        int64_t a = (int64_t)RD_u64(pc[2]), b = (int64_t)RD_u64(pc[3]);
-        if (unlikely(b == 0))
-            TRAP(VM_TRAP_INT_DIVIDE_BY_ZERO);
-        WR_u64(pc[1], b == -1 ? 0 : a % b);
-        pc += 4;
-        NEXT();
-    }
-    CASE(i64_rem_u)
-    {
-        uint64_t a = RD_u64(pc[2]), b = RD_u64(pc[3]);
-        if (unlikely(b == 0))
-            TRAP(VM_TRAP_INT_DIVIDE_BY_ZERO);
-        WR_u64(pc[1], a % b);
-        pc += 4;
-        NEXT();
-    }
+    DIVISION_CASES(32, int32_t, INT32_MIN)
+    DIVISION_CASES(64, int64_t, INT64_MIN)
+#undef DIVISION_CASES
 
     /* ---- trapping conversions ---- */
 #define TRUNC_CASE(id, in, ctype)                                                              \
