@@ -187,17 +187,33 @@ example-check: examples $(BUILD)/wvm
 install-check: all
 	@MAKE='$(MAKE)' BUILD=$(BUILD) CC='$(CC)' EXTRA_FLAGS='$(EXTRA_LDFLAGS)' tests/install.sh
 
-# Unit tests, the spec suite, the spec suite metered (fuel-check), then the examples and the
-# CLI end to end, then the installed library; all run even if one fails.
+# Unit tests, the spec suite, the spec suite again with every module decoded and re-encoded
+# by the loader (--roundtrip, loader/encode.h), the spec suite metered (fuel-check), then the
+# examples and the CLI end to end, then the installed library; all run even if one fails.
 test: deps
 	@$(MAKE) --no-print-directory everything examples
 	@rc=0; \
 	$(MAKE) --no-print-directory unit || rc=1; \
 	$(MAKE) --no-print-directory spec || rc=1; \
+	$(MAKE) --no-print-directory spec SPEC_ARGS=--roundtrip || rc=1; \
 	$(MAKE) --no-print-directory fuel-check || rc=1; \
 	$(MAKE) --no-print-directory example-check || rc=1; \
 	$(MAKE) --no-print-directory install-check || rc=1; \
+	$(MAKE) --no-print-directory bench-check || rc=1; \
 	exit $$rc
+
+# ---- benchmarks (bench/RESULTS.md) ----
+# `make bench` runs the suite of bench/kernels.txt natively, on wvm unmetered and metered and
+# on wabt's interpreter, interleaved, and prints medians, ratios, load time, memory and code
+# size (bench/run.py; BENCH_ARGS, e.g. BENCH_ARGS='--reps 9 --only fib_rec,nbody',
+# '--no-interp' or '--callgrind'). `make bench-check` compares every kernel's checksum on wvm
+# (unmetered and metered) with its native build at a small size (bench/check.sh).
+.PHONY: bench bench-check
+bench: $(BUILD)/wvm $(BUILD)/libwvm.a
+	@BUILD=$(BUILD) python3 bench/run.py $(BENCH_ARGS)
+
+bench-check: $(BUILD)/wvm
+	@BUILD=$(BUILD) bench/check.sh
 
 SANITIZE_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 # Leak detection is on for every program run (unit tests, spec harness, CLI, examples). A

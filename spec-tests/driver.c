@@ -63,6 +63,7 @@ typedef struct options {
     bool verbose;              /* every detail; keep the children's stdout */
     bool full_suite;           /* the files are the whole suite: warn about stale list entries */
     bool leak_check;           /* children run LeakSanitizer before _exit (ASan builds) */
+    bool roundtrip;            /* --roundtrip: modules decoded and re-encoded before loading */
     char **files;              /* JSON paths (points into argv) */
     size_t nfiles;
 } options;
@@ -103,6 +104,8 @@ static void usage(FILE *f)
             "                            the cost model when metering (default: default)\n"
             "  --fuel-log PATH           write one line per invocation that ran, in command\n"
             "                            order: FILE.wast:LINE fuel=N [module] [trap=...]\n"
+            "  --roundtrip               load every module decoded and re-encoded by the loader\n"
+            "                            (checking that re-encoding is a fixed point)\n"
             "  --compare-fuel NATIVE REFERENCE\n"
             "                            compare two fuel logs (--meter native and reference)\n"
             "                            instead of running files; --details applies\n"
@@ -222,6 +225,8 @@ static int parse_options(int argc, char **argv, options *o, FILE *out, FILE *err
             o->verbose = true;
         } else if (strcmp(a, "--no-fork") == 0) {
             o->jobs = 0;
+        } else if (strcmp(a, "--roundtrip") == 0) {
+            o->roundtrip = true;
         } else if (strcmp(a, "--full-suite") == 0) {
             o->full_suite = true;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
@@ -325,6 +330,7 @@ static runner_options runner_options_for(const options *o, const file_job *job)
         .metering = o->metering,
         .cost_model = o->cost_model,
         .fuel_log = o->fuel_log != NULL,
+        .roundtrip = o->roundtrip,
     };
 }
 

@@ -8,6 +8,7 @@
  *   runner.c   runs one JSON file in the current process and counts its assertions
  *   fuellog.c  the fuel log (one line per invocation, with metering) and the comparison of
  *              a native-mode log with a reference-mode one
+ *   roundtrip.c --roundtrip: modules decoded and re-encoded by the loader before they run
  *   driver.c   command line, one child process per file (crash/timeout isolation,
  *              parallelism), per-file lines, summary and exit status
  *   main.c     main() only, so the unit tests can link everything else
@@ -154,6 +155,21 @@ bool fuel_log_parse_line(const char *line, size_t len, fuel_entry *out);
 int fuel_compare_files(const char *native_path, const char *reference_path,
                        size_t detail_limit, FILE *out, FILE *err);
 
+/* ---- roundtrip.c ---- */
+
+typedef enum {
+    ROUNDTRIP_ENCODED,     /* *out holds the re-encoded module (malloc'd, the caller frees) */
+    ROUNDTRIP_UNDECODABLE, /* loader_decode rejects the bytes: use them as they are */
+    ROUNDTRIP_FAILED,      /* decoded, but encoding failed, the result did not decode again,
+                            * or re-encoding it gave other bytes: the reason is in why */
+} roundtrip_outcome;
+
+/* Decodes bytes[0..len) with loader_decode and encodes the module with loader_encode, then
+ * checks that decoding and encoding the result gives the same bytes again. *out is NULL
+ * unless ROUNDTRIP_ENCODED. */
+roundtrip_outcome roundtrip_module(const uint8_t *bytes, size_t len, uint8_t **out,
+                                   size_t *out_len, char *why, size_t why_len);
+
 /* ---- runner.c ---- */
 
 /* The fuel every store gets when metering is on: far more than the whole suite uses, so no
@@ -167,6 +183,9 @@ typedef struct runner_options {
                                        * RUNNER_AMPLE_FUEL */
     const wvm_cost_model *cost_model; /* the engine's (NULL: its default); borrowed */
     bool fuel_log;                    /* write one line per invocation to result.fuel_log */
+    bool roundtrip;                   /* load every module through roundtrip_module; a
+                                       * ROUNDTRIP_FAILED counts as a failure (the original
+                                       * bytes are then loaded) */
 } runner_options;
 
 /* The outcome of one file. */

@@ -7,7 +7,7 @@
 # included). NAME is a suite file with or without .wast (`i32`, `br_table.wast`); a path to
 # an existing .wast file runs that file. Options starting with '-' go to build/spectest-run
 # (-v, -q, -j N, --no-fork, --timeout S, --details N|all, --meter MODE, --cost-model MODEL,
-# --fuel-log PATH; see `build/spectest-run --help`).
+# --fuel-log PATH, --roundtrip; see `build/spectest-run --help`).
 #
 # The suite: $WVM_TESTSUITE if set, else ../shared/testsuite (relative to the project root),
 # else a clone of the official suite at the pinned commit into build/testsuite.

@@ -12,7 +12,11 @@
  * Metering (runner_options.metering): the engine meters with the given cost model and the
  * store starts with RUNNER_AMPLE_FUEL. With runner_options.fuel_log every invocation that
  * ran (each `invoke`, each instantiation that got as far as running code) adds a line with
- * the fuel it consumed to the result's fuel log (fuellog.c). */
+ * the fuel it consumed to the result's fuel log (fuellog.c).
+ *
+ * With runner_options.roundtrip every module file is decoded and re-encoded by the loader
+ * (roundtrip.c) and the re-encoded bytes are compiled instead; a round trip that goes wrong
+ * counts as one more failure of the command that loaded the module. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -44,6 +48,7 @@ typedef struct run_state {
     size_t detail_limit;    /* failures to describe in res->details */
     size_t details_written;
     bool fuel_log;          /* log every invocation to res->fuel_log */
+    bool roundtrip;         /* compile modules re-encoded by roundtrip_module */
     runner_result *res;
 } run_state;
 
@@ -207,6 +212,7 @@ static wvm_status load_module(run_state *st, const char *filename, wvm_module **
     *err = (wvm_error){.func_index = WVM_NO_FUNC};
     strbuf path = {0};
     strbuf bytes = {0};
+    uint8_t *reencoded = NULL; /* --roundtrip: the bytes compiled instead of the file's */
     strbuf_printf(&path, "%s/%s", st->dir, filename);
     wvm_status status = WVM_ERR_IO;
     if (path.oom) {
@@ -223,8 +229,20 @@ static wvm_status load_module(run_state *st, const char *filename, wvm_module **
     }
     st->modules = modules;
     const uint8_t *data = bytes.data ? (const uint8_t *)bytes.data : (const uint8_t *)"";
+    size_t size = bytes.len;
+    if (st->roundtrip) {
+        char why[512];
+        switch (roundtrip_module(data, size, &reencoded, &size, why, sizeof why)) {
+        case ROUNDTRIP_ENCODED: data = reencoded; break;
+        case ROUNDTRIP_UNDECODABLE: size = bytes.len; break;
+        case ROUNDTRIP_FAILED:
+            fail(st, "%s: round trip: %s", filename, why);
+            size = bytes.len;
+            break;
+        }
+    }
     wvm_module *module = NULL;
-    status = wvm_module_new(st->engine, data, bytes.len, &module, err);
+    status = wvm_module_new(st->engine, data, size, &module, err);
     if (status == WVM_OK && module == NULL) {
         status = WVM_ERR_USAGE;
         snprintf(err->message, sizeof err->message, "wvm_module_new returned WVM_OK and no module");
@@ -236,6 +254,7 @@ static wvm_status load_module(run_state *st, const char *filename, wvm_module **
         wvm_module_delete(module);
     }
 done:
+    free(reencoded);
     strbuf_free(&path);
     strbuf_free(&bytes);
     return status;
@@ -693,6 +712,7 @@ void runner_run_file(const char *json_path, const runner_options *opts,
         .command = "file",
         .detail_limit = opts->detail_limit,
         .fuel_log = opts->fuel_log,
+        .roundtrip = opts->roundtrip,
         .res = out,
     };
     json_t *root = NULL;

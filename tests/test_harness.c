@@ -449,6 +449,15 @@ Test(harness_run, correct_script_passes)
     }
 }
 
+/* --roundtrip runs the same script on re-encoded modules (the malformed one as it is). */
+Test(harness_run, roundtrip_passes_the_same_script)
+{
+    run r = harness("--roundtrip", "--no-fork", "@/good.json", NULL);
+    cr_assert_eq(r.rc, 0, "rc %d, output:\n%s%s", r.rc, r.out, r.err);
+    ASSERT_CONTAINS(r.out, "good.wast: 7 passed, 0 failed, 1 skipped\n");
+    run_free(&r);
+}
+
 Test(harness_run, wrong_expectation_fails_the_run)
 {
     for (int fork_mode = 0; fork_mode < 2; fork_mode++) {
