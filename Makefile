@@ -189,7 +189,8 @@ install-check: all
 
 # Unit tests, the spec suite, the spec suite again with every module decoded and re-encoded
 # by the loader (--roundtrip, loader/encode.h), the spec suite metered (fuel-check), then the
-# examples and the CLI end to end, then the installed library; all run even if one fails.
+# examples and the CLI end to end, the installed library, and the benchmarks' checksums
+# (bench-check); all run even if one fails.
 test: deps
 	@$(MAKE) --no-print-directory everything examples
 	@rc=0; \
