@@ -27,15 +27,12 @@ static wvm_module *load_module(wvm_engine *engine, const char *path)
 /* Prints a function type as "func (i32) -> ()". */
 static void print_functype(const wvm_functype *type)
 {
-    static const char *const names[] = {[WVM_I32] = "i32",         [WVM_I64] = "i64",
-                                        [WVM_F32] = "f32",         [WVM_F64] = "f64",
-                                        [WVM_FUNCREF] = "funcref", [WVM_EXTERNREF] = "externref"};
     printf("func (");
     for (uint32_t i = 0; i < type->nparams; i++)
-        printf("%s%s", i ? ", " : "", names[type->params[i]]);
+        printf("%s%s", i ? ", " : "", wvm_valkind_name(type->params[i]));
     printf(") -> (");
     for (uint32_t i = 0; i < type->nresults; i++)
-        printf("%s%s", i ? ", " : "", names[type->results[i]]);
+        printf("%s%s", i ? ", " : "", wvm_valkind_name(type->results[i]));
     printf(")");
 }
 

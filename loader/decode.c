@@ -7,22 +7,6 @@
 
 #include <string.h>
 
-enum {
-    SEC_CUSTOM = 0,
-    SEC_TYPE = 1,
-    SEC_IMPORT = 2,
-    SEC_FUNCTION = 3,
-    SEC_TABLE = 4,
-    SEC_MEMORY = 5,
-    SEC_GLOBAL = 6,
-    SEC_EXPORT = 7,
-    SEC_START = 8,
-    SEC_ELEMENT = 9,
-    SEC_CODE = 10,
-    SEC_DATA = 11,
-    SEC_DATA_COUNT = 12,
-};
-
 /* Position of each non-custom section in the required order (data count sits between
  * element and code). */
 static const uint8_t section_rank[13] = {

@@ -8,21 +8,6 @@
 
 #include "writer.h"
 
-enum {
-    SEC_TYPE = 1,
-    SEC_IMPORT = 2,
-    SEC_FUNCTION = 3,
-    SEC_TABLE = 4,
-    SEC_MEMORY = 5,
-    SEC_GLOBAL = 6,
-    SEC_EXPORT = 7,
-    SEC_START = 8,
-    SEC_ELEMENT = 9,
-    SEC_CODE = 10,
-    SEC_DATA = 11,
-    SEC_DATA_COUNT = 12,
-};
-
 /* The non-custom sections in the order the format requires (data count before code). */
 static const uint8_t section_order[] = {
     SEC_TYPE,   SEC_IMPORT, SEC_FUNCTION, SEC_TABLE,      SEC_MEMORY, SEC_GLOBAL,

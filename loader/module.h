@@ -27,6 +27,23 @@ typedef enum {
 
 static inline bool wasm_is_reftype(uint8_t t) { return t == WASM_FUNCREF || t == WASM_EXTERNREF; }
 
+/* Section ids of the binary format. */
+typedef enum {
+    SEC_CUSTOM = 0,
+    SEC_TYPE = 1,
+    SEC_IMPORT = 2,
+    SEC_FUNCTION = 3,
+    SEC_TABLE = 4,
+    SEC_MEMORY = 5,
+    SEC_GLOBAL = 6,
+    SEC_EXPORT = 7,
+    SEC_START = 8,
+    SEC_ELEMENT = 9,
+    SEC_CODE = 10,
+    SEC_DATA = 11,
+    SEC_DATA_COUNT = 12,
+} wasm_section_id;
+
 typedef enum {
     WASM_EXTERN_FUNC = 0,
     WASM_EXTERN_TABLE = 1,

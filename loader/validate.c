@@ -16,8 +16,6 @@
 
 #define MAX_PAGES 65536u
 
-enum { SEC_FUNCTION = 3, SEC_TABLE = 4, SEC_MEMORY = 5, SEC_START = 8 };
-
 /* File offset of entry `index` of section `id` (of the section's contents for the start
  * section), found by walking the binary: the decoded module keeps no offsets for these
  * entries, and this runs only on the error path. 0 when it cannot be found. */
