@@ -12,9 +12,12 @@
 
 #define CLI_CMD_BIT(c) (1u << (c))
 
-/* One option. Adding an option = a field in cli_options, a row here and an apply function. */
+/* One option of some commands. Adding an option = a field in cli_options, a row here and an
+ * apply function. An option spelled the same by two commands with different rules (such as
+ * --cost-model, which needs --fuel only in run) has a row per rule: a command sees only the
+ * rows whose commands include it. */
 typedef struct cli_option_def {
-    const char *name;      /* "--invoke" */
+    const char *name;      /* "--invoke", or a one-letter "-o" (which has no "-o=VALUE" form) */
     unsigned commands;     /* CLI_CMD_BIT mask of the commands that accept it */
     bool takes_value;      /* "--name VALUE" or "--name=VALUE" */
     bool ends_options;     /* the argv entries after its value are the function's arguments,
@@ -42,16 +45,24 @@ static bool cli_opt_invoke(cli_options *opts, const char *value, char *msg, size
     return true;
 }
 
+/* Parses an amount for option (--fuel, --gas-limit) into *out, or writes the reason. */
+static bool cli_parse_amount(const char *option, const char *value, uint64_t *out, char *msg,
+                             size_t msg_size)
+{
+    cli_fuel_status st = cli_parse_fuel(value, out);
+    if (st == CLI_FUEL_OK)
+        return true;
+    char reason[192];
+    cli_fuel_message(st, value, reason, sizeof reason);
+    snprintf(msg, msg_size, "%s: %s", option, reason);
+    return false;
+}
+
 /* --fuel turns metering on; it keeps a mode already chosen by an earlier --meter. */
 static bool cli_opt_fuel(cli_options *opts, const char *value, char *msg, size_t msg_size)
 {
-    cli_fuel_status st = cli_parse_fuel(value, &opts->fuel);
-    if (st != CLI_FUEL_OK) {
-        char reason[192];
-        cli_fuel_message(st, value, reason, sizeof reason);
-        snprintf(msg, msg_size, "--fuel: %s", reason);
+    if (!cli_parse_amount("--fuel", value, &opts->fuel, msg, msg_size))
         return false;
-    }
     if (opts->metering == WVM_METER_OFF)
         opts->metering = WVM_METER_NATIVE;
     return true;
@@ -60,16 +71,27 @@ static bool cli_opt_fuel(cli_options *opts, const char *value, char *msg, size_t
 /* --meter sets the mode in either order with --fuel ("requires" rejects it alone). */
 static bool cli_opt_meter(cli_options *opts, const char *value, char *msg, size_t msg_size)
 {
-    if (strcmp(value, "native") == 0) {
-        opts->metering = WVM_METER_NATIVE;
-    } else if (strcmp(value, "reference") == 0) {
-        opts->metering = WVM_METER_REFERENCE;
-    } else {
-        snprintf(msg, msg_size, "--meter: unknown mode '%.64s' (expected native or reference)",
-                 value);
-        return false;
+    static const struct {
+        const char *name;
+        wvm_meter_mode mode;
+    } modes[] = {
+        {"native", WVM_METER_NATIVE},
+        {"reference", WVM_METER_REFERENCE},
+        {"instrument", WVM_METER_INSTRUMENT},
+        {"premetered", WVM_METER_PREMETERED},
+    };
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+        if (strcmp(value, modes[i].name) == 0) {
+            opts->metering = modes[i].mode;
+            opts->meter_given = true;
+            return true;
+        }
     }
-    return true;
+    snprintf(msg, msg_size,
+             "--meter: unknown mode '%.64s' (expected native, reference, instrument or "
+             "premetered)",
+             value);
+    return false;
 }
 
 static bool cli_opt_cost_model(cli_options *opts, const char *value, char *msg, size_t msg_size)
@@ -90,30 +112,107 @@ static bool cli_opt_report_fuel(cli_options *opts, const char *value, char *msg,
     return true;
 }
 
+static bool cli_opt_output(cli_options *opts, const char *value, char *msg, size_t msg_size)
+{
+    if (value[0] == '\0') {
+        snprintf(msg, msg_size, "-o needs a file name");
+        return false;
+    }
+    opts->output = value;
+    return true;
+}
+
+static bool cli_opt_backend(cli_options *opts, const char *value, char *msg, size_t msg_size)
+{
+    if (strcmp(value, "import") == 0) {
+        opts->backend = WVM_GAS_IMPORT;
+    } else if (strcmp(value, "global") == 0) {
+        opts->backend = WVM_GAS_GLOBAL;
+    } else {
+        snprintf(msg, msg_size, "--backend: unknown backend '%.64s' (expected import or global)",
+                 value);
+        return false;
+    }
+    return true;
+}
+
+/* MODULE.NAME, split at the first '.': the module name cannot contain one, the function
+ * name can. */
+static bool cli_opt_gas_import(cli_options *opts, const char *value, char *msg,
+                               size_t msg_size)
+{
+    const char *dot = strchr(value, '.');
+    const char *problem = NULL;
+    if (!dot)
+        problem = "has no '.' between the module and the function name";
+    else if (dot == value)
+        problem = "has an empty module name";
+    else if (dot[1] == '\0')
+        problem = "has an empty function name";
+    if (problem) {
+        snprintf(msg, msg_size, "--gas-import: '%.64s' %s (expected MODULE.NAME, e.g. env.gas)",
+                 value, problem);
+        return false;
+    }
+    opts->gas_module = value;
+    opts->gas_module_len = (size_t)(dot - value);
+    opts->gas_name = dot + 1;
+    return true;
+}
+
+static bool cli_opt_gas_global(cli_options *opts, const char *value, char *msg,
+                               size_t msg_size)
+{
+    if (value[0] == '\0') {
+        snprintf(msg, msg_size, "--gas-global needs a name");
+        return false;
+    }
+    opts->gas_global = value;
+    return true;
+}
+
+static bool cli_opt_gas_limit(cli_options *opts, const char *value, char *msg, size_t msg_size)
+{
+    return cli_parse_amount("--gas-limit", value, &opts->gas_limit, msg, msg_size);
+}
+
 #define CLI_RUN CLI_CMD_BIT(CLI_CMD_RUN)
+#define CLI_INSTRUMENT CLI_CMD_BIT(CLI_CMD_INSTRUMENT)
+#define CLI_ALL (CLI_RUN | CLI_CMD_BIT(CLI_CMD_VALIDATE) | CLI_INSTRUMENT)
 
 static const cli_option_def cli_option_table[] = {
-    {"--help", CLI_RUN | CLI_CMD_BIT(CLI_CMD_VALIDATE), false, false, NULL, cli_opt_help},
+    {"--help", CLI_ALL, false, false, NULL, cli_opt_help},
     {"--invoke", CLI_RUN, true, true, NULL, cli_opt_invoke},
     {"--fuel", CLI_RUN, true, false, NULL, cli_opt_fuel},
     {"--meter", CLI_RUN, true, false, "--fuel", cli_opt_meter},
     {"--cost-model", CLI_RUN, true, false, "--fuel", cli_opt_cost_model},
     {"--report-fuel", CLI_RUN, false, false, "--fuel", cli_opt_report_fuel},
+    {"-o", CLI_INSTRUMENT, true, false, NULL, cli_opt_output},
+    {"--cost-model", CLI_INSTRUMENT, true, false, NULL, cli_opt_cost_model},
+    {"--backend", CLI_INSTRUMENT, true, false, NULL, cli_opt_backend},
+    {"--gas-import", CLI_INSTRUMENT, true, false, NULL, cli_opt_gas_import},
+    {"--gas-global", CLI_INSTRUMENT, true, false, NULL, cli_opt_gas_global},
+    {"--gas-limit", CLI_INSTRUMENT, true, false, NULL, cli_opt_gas_limit},
 };
 
 #define CLI_NOPTIONS (sizeof cli_option_table / sizeof cli_option_table[0])
 
-static const cli_option_def *cli_find_option(const char *arg, const char **inline_value)
+/* The row of command's option that arg spells ("--fuel", "--fuel=9"), or NULL; *inline_value
+ * is the text after '=' in the second form. */
+static const cli_option_def *cli_find_option(cli_command command, const char *arg,
+                                             const char **inline_value)
 {
     *inline_value = NULL;
     for (size_t i = 0; i < CLI_NOPTIONS; i++) {
         const cli_option_def *def = &cli_option_table[i];
+        if (!(def->commands & CLI_CMD_BIT(command)))
+            continue;
         size_t len = strlen(def->name);
         if (strncmp(arg, def->name, len) != 0)
             continue;
         if (arg[len] == '\0')
             return def;
-        if (arg[len] == '=' && def->takes_value) {
+        if (arg[len] == '=' && def->takes_value && def->name[1] == '-') {
             *inline_value = arg + len + 1;
             return def;
         }
@@ -124,8 +223,8 @@ static const cli_option_def *cli_find_option(const char *arg, const char **inlin
 const char *cli_option_name(cli_command command, const char *arg)
 {
     const char *value;
-    const cli_option_def *def = cli_find_option(arg, &value);
-    return def && (def->commands & CLI_CMD_BIT(command)) ? def->name : NULL;
+    const cli_option_def *def = cli_find_option(command, arg, &value);
+    return def ? def->name : NULL;
 }
 
 static const struct {
@@ -134,6 +233,7 @@ static const struct {
 } cli_command_table[] = {
     {"run", CLI_CMD_RUN},
     {"validate", CLI_CMD_VALIDATE},
+    {"instrument", CLI_CMD_INSTRUMENT},
 };
 
 /* Whether arg, met among a function's arguments, is rather an option of command given after
@@ -145,8 +245,44 @@ static bool cli_is_trailing_option(cli_command command, const char *arg)
     if (strncmp(arg, "--", 2) != 0 || strcmp(arg, "--help") == 0)
         return false;
     const char *value;
-    const cli_option_def *def = cli_find_option(arg, &value);
-    return def && (def->commands & CLI_CMD_BIT(command)) && !def->ends_options;
+    const cli_option_def *def = cli_find_option(command, arg, &value);
+    return def && !def->ends_options;
+}
+
+/* Whether command's option `name` was given (seen is indexed like cli_option_table). */
+static bool cli_given(const bool *seen, cli_command command, const char *name)
+{
+    const char *ignored;
+    const cli_option_def *def = cli_find_option(command, name, &ignored);
+    return def && seen[def - cli_option_table];
+}
+
+/* The rules of `instrument` between options: -o is required, and each backend's options
+ * are errors with the other backend (they would be silently ignored). */
+static bool cli_check_instrument(const cli_options *opts, const bool *seen, char *msg,
+                                 size_t msg_size)
+{
+    cli_command c = CLI_CMD_INSTRUMENT;
+    if (!opts->output) {
+        snprintf(msg, msg_size, "missing -o OUT.wasm (the instrumented module's path)");
+        return false;
+    }
+    if (opts->backend == WVM_GAS_IMPORT) {
+        const char *global_only = cli_given(seen, c, "--gas-global")  ? "--gas-global"
+                                  : cli_given(seen, c, "--gas-limit") ? "--gas-limit"
+                                                                      : NULL;
+        if (global_only) {
+            snprintf(msg, msg_size,
+                     "%s needs --backend global (the import backend has no gas global)",
+                     global_only);
+            return false;
+        }
+    } else if (cli_given(seen, c, "--gas-import")) {
+        snprintf(msg, msg_size,
+                 "--gas-import needs --backend import (the global backend imports nothing)");
+        return false;
+    }
+    return true;
 }
 
 cli_parse_status cli_parse_options(int argc, char *const *argv, cli_options *opts, char *msg,
@@ -187,8 +323,8 @@ cli_parse_status cli_parse_options(int argc, char *const *argv, cli_options *opt
                 continue;
             }
             const char *value;
-            const cli_option_def *def = cli_find_option(arg, &value);
-            if (!def || !(def->commands & CLI_CMD_BIT(command))) {
+            const cli_option_def *def = cli_find_option(command, arg, &value);
+            if (!def) {
                 snprintf(msg, msg_size, "unknown option '%s'", arg);
                 return CLI_PARSE_SYNTAX;
             }
@@ -232,21 +368,20 @@ cli_parse_status cli_parse_options(int argc, char *const *argv, cli_options *opt
     /* Options that would silently do nothing without another one are errors. */
     for (size_t i = 0; i < CLI_NOPTIONS; i++) {
         const char *needed = cli_option_table[i].requires;
-        if (!seen[i] || !needed)
-            continue;
-        const char *ignored;
-        const cli_option_def *dep = cli_find_option(needed, &ignored);
-        if (!seen[dep - cli_option_table]) {
+        if (seen[i] && needed && !cli_given(seen, command, needed)) {
             snprintf(msg, msg_size, "%s needs %s", cli_option_table[i].name, needed);
             return CLI_PARSE_SYNTAX;
         }
     }
+    if (command == CLI_CMD_INSTRUMENT && !cli_check_instrument(opts, seen, msg, msg_size))
+        return CLI_PARSE_SYNTAX;
     return CLI_PARSE_OK;
 }
 
 #define CLI_SYNOPSIS                                                                            \
     "usage: wvm run [OPTION...] FILE.wasm [OPTION...] [--invoke NAME [ARG...] [OPTION...]]\n"  \
     "       wvm validate FILE.wasm\n"                                                          \
+    "       wvm instrument [OPTION...] FILE.wasm -o OUT.wasm [OPTION...]\n"                    \
     "       wvm --help | --version\n"
 
 void cli_print_usage(FILE *f)
@@ -259,22 +394,44 @@ void cli_print_help(FILE *f)
     fputs(CLI_SYNOPSIS
           "\n"
           "commands:\n"
-          "  run       instantiate FILE (running its start function); then call NAME with\n"
-          "            the ARGs, or `_start` if the module exports it, and print the results\n"
-          "  validate  check that FILE is a valid module; prints nothing when it is\n"
+          "  run         instantiate FILE (running its start function); then call NAME with\n"
+          "              the ARGs, or `_start` if the module exports it, and print the results\n"
+          "  validate    check that FILE is a valid module; prints nothing when it is\n"
+          "  instrument  write to OUT a copy of FILE that meters itself: it charges the gas of\n"
+          "              each metered block through an imported function or an exported\n"
+          "              global, so that it can run metered on any engine (docs/instrument.md)\n"
           "\n"
           "run options (before or after FILE, or after the ARGs; each at most once;\n"
           "--opt=VALUE also works):\n"
           "  --invoke NAME [ARG...]  call export NAME with the ARGs (up to the next option)\n"
           "  --fuel N            meter execution, starting with N fuel; running out is a trap\n"
           "                      (exit 1). N is a whole number from 0 to 2^64-1, written\n"
-          "                      1000000, 1_000_000, 1e9 or 1.5e6\n"
+          "                      1000000, 1_000_000, 1e9 or 1.5e6. A module that imports a\n"
+          "                      gas function (env.gas or metering.usegas, as `wvm instrument`\n"
+          "                      writes) runs pre-metered, unless --meter says otherwise\n"
           "  --meter MODE        with --fuel: native (the default) charges per block;\n"
-          "                      reference charges operator by operator (slow, for checking)\n"
+          "                      reference charges operator by operator (slow, for checking);\n"
+          "                      instrument charges through code injected at load time;\n"
+          "                      premetered charges what the module's own gas import is called\n"
+          "                      with (the module must import one)\n"
           "  --cost-model MODEL  with --fuel: default (the default), uniform, or a cost file\n"
           "                      (docs/cost-model.md; write ./default for a file so named)\n"
           "  --report-fuel       with --fuel: print \"fuel consumed: X, remaining: Y\" on\n"
           "                      stderr after the run, also when it trapped\n"
+          "\n"
+          "instrument options (before or after FILE; each at most once):\n"
+          "  -o OUT              write the instrumented module to OUT (required)\n"
+          "  --cost-model MODEL  the gas of each operator: default (the default), uniform or a\n"
+          "                      cost file, as for run\n"
+          "  --backend KIND      import (the default): call an imported (func (param i64))\n"
+          "                      with each charge; global: subtract each charge from an\n"
+          "                      exported mutable i64 global, and trap with `unreachable`,\n"
+          "                      setting it to 2^64-1, when a charge exceeds what is left\n"
+          "  --gas-import MODULE.NAME  import backend: the gas function's import (env.gas);\n"
+          "                      split at the first '.'\n"
+          "  --gas-global NAME   global backend: the global's export name (gas_left)\n"
+          "  --gas-limit N       global backend: the global's initial value (0), written as\n"
+          "                      for --fuel\n"
           "\n"
           "arguments are parsed by the function's parameter types:\n"
           "  i32, i64   decimal or 0x-hex, optionally negative (unsigned values up to 2^N-1\n"

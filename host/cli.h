@@ -3,7 +3,9 @@
  * cli.c      option parsing, argument-value parsing by type, result and error formatting,
  *            usage text. Pure: it uses only types from include/wvm.h, never a runtime
  *            function, so it links (and is unit-tested) without the runtime.
- * cli_run.c  the commands (`run`, `validate`), written against the public API only.
+ * cli_run.c  the commands `run` and `validate`, and the helpers every command shares (reading
+ *            a file, loading a cost model, reporting an error), against the public API only.
+ * cli_instrument.c  the command `instrument` (wvm_instrument), likewise.
  * main.c     main(): parses argv and dispatches.
  *
  * Exit codes: 0 success, 1 the program trapped, 2 any other error (usage, I/O, malformed,
@@ -33,22 +35,38 @@ typedef enum {
     CLI_CMD_VERSION,
     CLI_CMD_RUN,
     CLI_CMD_VALIDATE,
+    CLI_CMD_INSTRUMENT,
 } cli_command;
 
 /* The parsed command line. Strings are borrowed from argv. */
 typedef struct cli_options {
     cli_command command;
-    const char *file;        /* the module path (run, validate); NULL otherwise */
+    const char *file;        /* the module path (run, validate, instrument); NULL otherwise */
     const char *invoke;      /* run: the export named by --invoke, or NULL */
     char *const *args;       /* run: the ARG strings following --invoke NAME */
     int nargs;               /* number of entries in args (0 when there is no --invoke) */
     /* Fuel (run). metering is WVM_METER_OFF unless --fuel was given; --fuel alone means
-     * WVM_METER_NATIVE. --meter, --cost-model and --report-fuel are rejected without --fuel,
-     * so when metering is off the three fields below keep their zero values. */
-    wvm_meter_mode metering; /* --meter (native, reference), or native by default */
+     * WVM_METER_NATIVE (switched to WVM_METER_PREMETERED by `wvm run` when the module
+     * imports a gas function, see meter_given). --meter, --cost-model and --report-fuel are
+     * rejected without --fuel, so when metering is off they keep their zero values. */
+    wvm_meter_mode metering; /* --meter (native, reference, instrument, premetered) */
+    bool meter_given;        /* --meter was given: the mode is the user's, never switched */
     uint64_t fuel;           /* --fuel N: the store's initial fuel */
-    const char *cost_model;  /* --cost-model: "default", "uniform" or a file; NULL = default */
+    /* run (with --fuel) and instrument: "default", "uniform" or a file; NULL = default */
+    const char *cost_model;
     bool report_fuel;        /* --report-fuel: print consumed/remaining fuel after the run */
+    /* Instrumentation (instrument). --gas-import and --gas-global are rejected with the other
+     * backend, --gas-limit with the import backend, so unused fields keep their zero values. */
+    const char *output;      /* -o OUT: the instrumented module's path (required) */
+    wvm_gas_backend backend; /* --backend import (the default) or global */
+    /* --gas-import MODULE.NAME split at its first '.': the module name is the gas_module_len
+     * bytes at gas_module (not NUL-terminated), the function name gas_name; NULL when not
+     * given (the default env.gas). */
+    const char *gas_module;
+    size_t gas_module_len;
+    const char *gas_name;
+    const char *gas_global;  /* --gas-global NAME: the global's export name, or NULL */
+    uint64_t gas_limit;      /* --gas-limit N: the global's initial value (0 when not given) */
 } cli_options;
 
 /* Outcome of parsing one value or the command line. */
@@ -60,9 +78,10 @@ typedef enum {
 
 /* Parses the whole command line (argv[0] is the program name). Options may come before or
  * after FILE, until --invoke NAME (every later entry is an ARG); "--" makes every later entry
- * an operand. An option given twice, a bad option value (--fuel, --meter) and an option
- * whose prerequisite is missing (--meter, --cost-model, --report-fuel without --fuel) are
- * errors. On failure returns CLI_PARSE_SYNTAX and writes a one-line reason (without
+ * an operand. An option given twice, a bad option value (--fuel, --meter, --backend,
+ * --gas-import, --gas-limit...), an option whose prerequisite is missing (--meter,
+ * --cost-model, --report-fuel without --fuel; instrument without -o) and an option of the
+ * other gas backend are errors. On failure returns CLI_PARSE_SYNTAX and writes a one-line reason (without
  * "error: ") into msg, e.g. "--fuel: '1.25e1' is not a whole number". */
 cli_parse_status cli_parse_options(int argc, char *const *argv, cli_options *opts, char *msg,
                                    size_t msg_size);
@@ -148,5 +167,24 @@ void cli_format_error(const wvm_error *err, bool with_offset, char *buf, size_t 
 int cli_cmd_run(const cli_options *opts, FILE *out, FILE *errf);
 /* `wvm validate`: prints nothing on success. */
 int cli_cmd_validate(const cli_options *opts, FILE *out, FILE *errf);
+/* `wvm instrument` (cli_instrument.c): instruments opts->file with wvm_instrument and writes
+ * the result to opts->output through a temporary file in the same directory, renamed over
+ * it only once complete (a failed run leaves no partial OUT). Prints nothing on success. */
+int cli_cmd_instrument(const cli_options *opts, FILE *out, FILE *errf);
+
+/* ---- helpers shared by the commands (cli_run.c) ---- */
+
+/* Reads the whole file into a malloc'ed buffer (never NULL on success, even when empty).
+ * On failure prints "error: cannot read PATH: <strerror>" and returns false. */
+bool cli_read_file(const char *path, uint8_t **out, size_t *out_size, FILE *errf);
+/* Clears err: no message, no function index. */
+void cli_error_init(wvm_error *err);
+/* Prints err as "error: ..." (with_offset as in cli_format_error), and for a trap its
+ * backtrace; returns the exit code for it (1 for a trap, else 2). */
+int cli_report(const wvm_error *err, bool with_offset, FILE *errf);
+/* Loads the cost model named by --cost-model into *out: NULL gives NULL (the default
+ * preset), "default" and "uniform" a copy of that preset, anything else a cost file. On failure prints "error: --cost-model: ..." (naming the file) and returns
+ * false. The caller frees *out with wvm_cost_model_delete. */
+bool cli_load_cost_model(const char *name, wvm_cost_model **out, FILE *errf);
 
 #endif

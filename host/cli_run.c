@@ -1,6 +1,6 @@
-/* The CLI commands `run` and `validate`, written against the public API (include/wvm.h)
- * only. Every failure is reported on errf as "error: ..." and mapped to an exit code (see
- * cli.h); nothing here aborts on user input. */
+/* The CLI commands `run` and `validate` and the helpers every command shares, written
+ * against the public API (include/wvm.h) only. Every failure is reported on errf as
+ * "error: ..." and mapped to an exit code (see cli.h); nothing here aborts on user input. */
 #include "cli.h"
 
 #include <errno.h>
@@ -8,9 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Reads the whole file into a malloc'ed buffer (never NULL on success, even when empty).
- * On failure prints "error: cannot read PATH: <strerror>" and returns false. */
-static bool cli_read_file(const char *path, uint8_t **out, size_t *out_size, FILE *errf)
+bool cli_read_file(const char *path, uint8_t **out, size_t *out_size, FILE *errf)
 {
     uint8_t *buf = NULL;
     size_t size = 0, cap = 0;
@@ -54,14 +52,13 @@ fail:
     return false;
 }
 
-static void cli_error_init(wvm_error *err)
+void cli_error_init(wvm_error *err)
 {
     memset(err, 0, sizeof *err);
     err->func_index = WVM_NO_FUNC;
 }
 
-/* Prints err and returns the exit code for it (1 for a trap, else 2). */
-static int cli_report(const wvm_error *err, bool with_offset, FILE *errf)
+int cli_report(const wvm_error *err, bool with_offset, FILE *errf)
 {
     wvm_error copy = *err;
     if (copy.status == WVM_ERR_TRAP && copy.message[0] == '\0')
@@ -168,36 +165,47 @@ done:
     return rc;
 }
 
-/* Creates the engine: metering and the cost model from --fuel, --meter and --cost-model.
- * Returns CLI_EXIT_OK, or prints the error and returns its exit code. */
-static int cli_new_engine(const cli_options *opts, wvm_engine **out, FILE *errf)
+bool cli_load_cost_model(const char *name, wvm_cost_model **out, FILE *errf)
+{
+    *out = NULL;
+    if (!name)
+        return true;
+    if (strcmp(name, "default") == 0 || strcmp(name, "uniform") == 0) {
+        *out = wvm_cost_model_preset(name);
+        if (!*out) {
+            fprintf(errf, "error: out of memory\n");
+            return false;
+        }
+        return true;
+    }
+    wvm_error err;
+    cli_error_init(&err);
+    if (wvm_cost_model_load(name, out, &err) != WVM_OK) {
+        /* The loader's messages name the file (and line): "costs.txt:3: ...". */
+        char text[512];
+        cli_format_error(&err, false, text, sizeof text);
+        if (strstr(text, name))
+            fprintf(errf, "error: --cost-model: %s\n", text);
+        else
+            fprintf(errf, "error: --cost-model: %s: %s\n", name, text);
+        return false;
+    }
+    return true;
+}
+
+/* Creates the engine for metering mode `metering` (WVM_METER_OFF without --fuel) and the
+ * cost model of --cost-model. Returns CLI_EXIT_OK, or prints the error and returns its exit
+ * code. */
+static int cli_new_engine(const cli_options *opts, wvm_meter_mode metering, wvm_engine **out,
+                          FILE *errf)
 {
     wvm_config config;
     wvm_config_default(&config);
     wvm_cost_model *model = NULL;
-    const char *name = opts->cost_model;
-    if (opts->metering != WVM_METER_OFF) {
-        config.metering = opts->metering;
-        if (name && (strcmp(name, "default") == 0 || strcmp(name, "uniform") == 0)) {
-            model = wvm_cost_model_preset(name);
-            if (!model) {
-                fprintf(errf, "error: out of memory\n");
-                return CLI_EXIT_ERROR;
-            }
-        } else if (name) {
-            wvm_error err;
-            cli_error_init(&err);
-            if (wvm_cost_model_load(name, &model, &err) != WVM_OK) {
-                /* The loader's messages name the file (and line): "costs.txt:3: ...". */
-                char text[512];
-                cli_format_error(&err, false, text, sizeof text);
-                if (strstr(text, name))
-                    fprintf(errf, "error: --cost-model: %s\n", text);
-                else
-                    fprintf(errf, "error: --cost-model: %s: %s\n", name, text);
-                return CLI_EXIT_ERROR;
-            }
-        }
+    if (metering != WVM_METER_OFF) {
+        config.metering = metering;
+        if (!cli_load_cost_model(opts->cost_model, &model, errf))
+            return CLI_EXIT_ERROR;
         config.cost_model = model; /* NULL: the default preset */
     }
     *out = wvm_engine_new(&config);
@@ -207,6 +215,71 @@ static int cli_new_engine(const cli_options *opts, wvm_engine **out, FILE *errf)
         return CLI_EXIT_ERROR;
     }
     return CLI_EXIT_OK;
+}
+
+/* Creates the engine and the module for opts. --fuel without --meter meters natively, but a
+ * module that imports a gas function was metered by an instrumenter (`wvm instrument` or
+ * another one): it is loaded again with WVM_METER_PREMETERED, which binds that import to the
+ * store's fuel. *metering is the mode used. Returns CLI_EXIT_OK, or prints the error and
+ * returns its exit code (*engine may then need deleting). */
+static int cli_load_module(const cli_options *opts, const uint8_t *bytes, size_t size,
+                           wvm_engine **engine, wvm_module **module, wvm_meter_mode *metering,
+                           FILE *errf)
+{
+    *metering = opts->metering;
+    int rc = cli_new_engine(opts, *metering, engine, errf);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    wvm_error err;
+    cli_error_init(&err);
+    if (wvm_module_new(*engine, bytes, size, module, &err) != WVM_OK)
+        return cli_report(&err, true, errf);
+    if (*metering != WVM_METER_NATIVE || opts->meter_given ||
+        !wvm_module_gas_import(*module, NULL))
+        return CLI_EXIT_OK;
+
+    wvm_module_delete(*module);
+    *module = NULL;
+    wvm_engine_delete(*engine);
+    *engine = NULL;
+    *metering = WVM_METER_PREMETERED;
+    rc = cli_new_engine(opts, *metering, engine, errf);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    cli_error_init(&err);
+    if (wvm_module_new(*engine, bytes, size, module, &err) != WVM_OK)
+        return cli_report(&err, true, errf);
+    return CLI_EXIT_OK;
+}
+
+/* After a failed instantiation: when what could not be linked is the module's gas import
+ * (the linker's message names it as "MODULE" "NAME"), says how to run the module. The CLI's
+ * linker defines nothing, so that import links only in a mode that binds it to fuel. */
+static void cli_explain_gas_import(wvm_meter_mode metering, const wvm_module *module,
+                                   const wvm_error *err, FILE *errf)
+{
+    uint32_t index;
+    wvm_importtype imp;
+    bool binds = metering == WVM_METER_PREMETERED || metering == WVM_METER_INSTRUMENT;
+    if (binds || err->status != WVM_ERR_UNLINKABLE || !wvm_module_gas_import(module, &index) ||
+        !wvm_module_import(module, index, &imp))
+        return;
+    char message[sizeof err->message + 1]; /* err->message may lack a terminator */
+    snprintf(message, sizeof message, "%.*s", (int)sizeof err->message, err->message);
+    char quoted[160];
+    snprintf(quoted, sizeof quoted, "\"%.*s\" \"%.*s\"", (int)imp.module_len, imp.module,
+             (int)imp.name_len, imp.name);
+    if (!strstr(message, quoted))
+        return;
+    fprintf(errf,
+            "note: %.*s.%.*s is the gas import of a pre-metered module (instrumented by `wvm "
+            "instrument` or another instrumenter): ",
+            (int)imp.module_len, imp.module, (int)imp.name_len, imp.name);
+    if (metering == WVM_METER_OFF)
+        fprintf(errf, "run it with --fuel N to bind the import to fuel\n");
+    else
+        fprintf(errf, "use --meter premetered instead of --meter %s to bind it to fuel\n",
+                metering == WVM_METER_NATIVE ? "native" : "reference");
 }
 
 int cli_cmd_run(const cli_options *opts, FILE *out, FILE *errf)
@@ -222,16 +295,13 @@ int cli_cmd_run(const cli_options *opts, FILE *out, FILE *errf)
     wvm_error err;
     cli_error_init(&err);
 
+    wvm_meter_mode metering = opts->metering;
     if (!cli_read_file(opts->file, &bytes, &size, errf))
         goto done;
-    rc = cli_new_engine(opts, &engine, errf);
+    rc = cli_load_module(opts, bytes, size, &engine, &module, &metering, errf);
     if (rc != CLI_EXIT_OK)
         goto done;
     rc = CLI_EXIT_ERROR;
-    if (wvm_module_new(engine, bytes, size, &module, &err) != WVM_OK) {
-        rc = cli_report(&err, true, errf);
-        goto done;
-    }
     store = wvm_store_new(engine, NULL);
     linker = wvm_linker_new(engine); /* nothing defined: any import is unlinkable */
     if (!store || !linker)
@@ -241,6 +311,7 @@ int cli_cmd_run(const cli_options *opts, FILE *out, FILE *errf)
     cli_error_init(&err);
     if (wvm_linker_instantiate(linker, store, module, &inst, &err) != WVM_OK) {
         rc = cli_report(&err, false, errf);
+        cli_explain_gas_import(metering, module, &err, errf);
         goto done;
     }
 

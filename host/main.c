@@ -27,6 +27,9 @@ int main(int argc, char **argv)
     case CLI_CMD_VALIDATE:
         rc = cli_cmd_validate(&opts, stdout, stderr);
         break;
+    case CLI_CMD_INSTRUMENT:
+        rc = cli_cmd_instrument(&opts, stdout, stderr);
+        break;
     case CLI_CMD_NONE:
         cli_print_usage(stderr);
         break;

@@ -174,6 +174,20 @@ typedef enum {
     WVM_METER_OFF = 0,    /* no metering: fuel is neither charged nor checked */
     WVM_METER_NATIVE,     /* charge per metered block (the fast path) */
     WVM_METER_REFERENCE,  /* charge operator by operator: slow, for testing the native mode */
+    /* Charge through injected code: every module is instrumented at load time (as by
+     * wvm_instrument with the import backend and the engine's cost model) and its gas import
+     * is bound to the store's fuel. Same results, traps and fuel as WVM_METER_NATIVE. The
+     * module's introspection and the linker see the module as it was: the injected import
+     * needs no definition. A module that already imports a gas function fails to load (it is
+     * pre-metered: use WVM_METER_PREMETERED). */
+    WVM_METER_INSTRUMENT,
+    /* Run modules metered by an instrumenter before loading ("pre-metered"): the module's
+     * own gas import, `env.gas (param i64)` or `metering.usegas (param i32|i64)`, is bound
+     * to the store's fuel (the argument, unsigned, is charged; out of fuel traps before the
+     * call consumes anything), and nothing else is metered but the host entry charge. The
+     * fuel is then only as sound as that instrumentation: use this mode for modules whose
+     * instrumenter you trust. A module with no gas import fails to load. */
+    WVM_METER_PREMETERED,
 } wvm_meter_mode;
 
 /* A cost model: the fuel of every operator, operators a module may not use, and the extra
@@ -196,6 +210,11 @@ WVM_API wvm_status wvm_cost_model_parse(const char *text, size_t len, const char
  * read. */
 WVM_API wvm_status wvm_cost_model_load(const char *path, wvm_cost_model **out, wvm_error *err);
 WVM_API void wvm_cost_model_delete(wvm_cost_model *model);
+/* The model's extra charge for a call from the host into Wasm (an exported function called
+ * through wvm_func_call, a start function); 0 for NULL. Injected metering (wvm_instrument)
+ * cannot see such calls: the fuel of a native run equals the gas an instrumented module
+ * charges plus this, once per call from the host. */
+WVM_API uint64_t wvm_cost_model_host_entry(const wvm_cost_model *model);
 
 typedef struct wvm_config {
     uint32_t max_memory_pages;  /* cap on any memory's size in 64 KiB pages (<= 65536) */
@@ -255,6 +274,51 @@ WVM_API wvm_status wvm_module_load(wvm_engine *engine, const char *path, wvm_mod
 WVM_API wvm_status wvm_module_validate(const uint8_t *bytes, size_t size, wvm_error *err);
 /* Drops the user's reference (NULL accepted). */
 WVM_API void wvm_module_delete(wvm_module *module);
+
+/* ---- instrumentation ----
+ *
+ * wvm_instrument rewrites a module so that it meters itself: at the start of every metered
+ * block (the blocks of WVM_METER_NATIVE, built by the same code from the same cost model) it
+ * inserts `i64.const COST  call $gas`, and before every memory.grow, table.grow and bulk
+ * memory or table operation it inserts code that computes the operation's dynamic cost from
+ * its operands and charges it (bulk operations only when their bounds checks will pass, as
+ * native metering does). The output runs on any engine; for every call from the host that
+ * completes, the gas it charges equals wvm's native fuel minus the model's host entry
+ * charge (wvm_cost_model_host_entry). docs/instrument.md has the details. */
+
+typedef enum {
+    /* Import `(func (param i64))` (default "env" "gas"), called with each charge; the host
+     * counts or limits. Every function index after the new import shifts by one. */
+    WVM_GAS_IMPORT = 0,
+    /* Export a mutable i64 global (default "gas_left") holding the gas left, and add a
+     * function that subtracts each charge from it, or sets it to all ones (2^64 - 1) and
+     * executes `unreachable` when the charge exceeds what is left. No index shifts. */
+    WVM_GAS_GLOBAL = 1,
+} wvm_gas_backend;
+
+typedef struct wvm_instrument_options {
+    const wvm_cost_model *cost_model;   /* NULL: the default preset */
+    wvm_gas_backend backend;            /* WVM_GAS_IMPORT by default */
+    const char *gas_module;             /* import backend: the import's module ("env") */
+    const char *gas_name;               /* import backend: the import's name ("gas") */
+    const char *gas_global;             /* global backend: the export's name ("gas_left") */
+    uint64_t gas_global_init;           /* global backend: the global's initial value (0) */
+} wvm_instrument_options;
+
+/* The defaults above. */
+WVM_API void wvm_instrument_options_default(wvm_instrument_options *options);
+
+/* Instruments the module bytes[0..size) (options NULL: the defaults) into a new buffer
+ * *out of *out_size bytes, malloc'd: free it with free(). On failure *out is NULL and:
+ * WVM_ERR_MALFORMED / WVM_ERR_INVALID for a bad module; WVM_ERR_UNSUPPORTED for an operator
+ * the cost model forbids, or a module that cannot be metered soundly -- one that already
+ * imports the gas function (with any type: it is already metered, or would call the meter),
+ * or already exports the gas global's name, or a cost model whose per-byte or per-page
+ * charge does not fit in 32 bits; WVM_ERR_USAGE for NULL arguments or empty names;
+ * WVM_ERR_NOMEM. Errors carry the offset and function index where they apply. */
+WVM_API wvm_status wvm_instrument(const uint8_t *bytes, size_t size,
+                                  const wvm_instrument_options *options, uint8_t **out,
+                                  size_t *out_size, wvm_error *err);
 
 /* ---- function types ---- */
 
@@ -324,6 +388,12 @@ WVM_API uint32_t wvm_module_export_count(const wvm_module *module);
 /* Fills *out with export `index`. False (out untouched) when module/out is NULL or index is
  * out of range. */
 WVM_API bool wvm_module_export(const wvm_module *module, uint32_t index, wvm_exporttype *out);
+
+/* True when the module imports a gas function that WVM_METER_PREMETERED binds to fuel
+ * (`env.gas (param i64)`, or `metering.usegas (param i32)` or `(param i64)`, no results);
+ * *import_index (may be NULL) is then its index among the module's imports. False for NULL
+ * and for a module loaded with WVM_METER_INSTRUMENT (its injected import is not its own). */
+WVM_API bool wvm_module_gas_import(const wvm_module *module, uint32_t *import_index);
 
 /* ---- store ---- */
 

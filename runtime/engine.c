@@ -7,6 +7,8 @@
  */
 #include "rt.h"
 
+#include "instrument.h"
+
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,6 +158,13 @@ wvm_status rt_error_from_wasm(wvm_error *err, const wasm_error *werr)
     return status;
 }
 
+/* The function index of a Wasm function as its module's user numbers it. */
+static uint32_t rt_frame_func_index(const vm_func *f)
+{
+    const wvm_instance *inst = f->instance->embedder;
+    return rt_user_func_index(inst->module, f->func_index);
+}
+
 wvm_status rt_error_trap(wvm_store *store, wvm_error *err, const vm_trap *trap)
 {
     rt_host_trap *ht = &store->host_trap;
@@ -178,7 +187,7 @@ wvm_status rt_error_trap(wvm_store *store, wvm_error *err, const vm_trap *trap)
     for (uint32_t i = 0; i < trap->nframes && i < WVM_BACKTRACE_MAX; i++) {
         const vm_backtrace_frame *vf = &trap->frames[i];
         wvm_frame *wf = &err->backtrace[err->backtrace_len++];
-        wf->func_index = vf->func->func_index;
+        wf->func_index = rt_frame_func_index(vf->func);
         wf->offset = vf->offset;
         wf->name = wasm_module_func_name(vf->func->instance->module, vf->func->func_index,
                                          &wf->name_len);
@@ -190,13 +199,13 @@ wvm_status rt_error_trap(wvm_store *store, wvm_error *err, const vm_trap *trap)
         uint32_t len = 0;
         const char *fname = wasm_module_func_name(m, f->func_index, &len);
         err->offset = trap->offset;
-        err->func_index = f->func_index;
+        err->func_index = rt_frame_func_index(f);
         if (fname)
             n = snprintf(err->message, sizeof err->message, "%s in function $%.*s at offset 0x%zx",
                          name, (int)len, fname, trap->offset);
         else
             n = snprintf(err->message, sizeof err->message, "%s in function #%u at offset 0x%zx",
-                         name, f->func_index, trap->offset);
+                         name, err->func_index, trap->offset);
     } else {
         n = snprintf(err->message, sizeof err->message, "%s", name);
     }
@@ -307,8 +316,7 @@ void wvm_config_default(wvm_config *config)
 
 wvm_engine *wvm_engine_new(const wvm_config *config)
 {
-    if (config && config->metering != WVM_METER_OFF && config->metering != WVM_METER_NATIVE &&
-        config->metering != WVM_METER_REFERENCE)
+    if (config && (unsigned)config->metering > WVM_METER_PREMETERED)
         return NULL;
     wvm_engine *engine = calloc(1, sizeof *engine);
     if (!engine)
@@ -342,9 +350,71 @@ static vm_meter_mode rt_vm_meter_mode(wvm_meter_mode mode)
     case WVM_METER_REFERENCE:
         return VM_METER_PER_OPERATOR;
     case WVM_METER_OFF:
+    case WVM_METER_INSTRUMENT:  /* the charges are the gas calls in the code */
+    case WVM_METER_PREMETERED:
         break;
     }
     return VM_METER_OFF;
+}
+
+/* The function index of import `import` of m (a function import). */
+static uint32_t rt_import_func_index(const wasm_module *m, uint32_t import)
+{
+    uint32_t index = 0;
+    for (uint32_t i = 0; i < import; i++)
+        index += m->imports[i].kind == WASM_EXTERN_FUNC;
+    return index;
+}
+
+/* WVM_METER_INSTRUMENT: replaces module->m (decoded and valid) by its instrumented form. */
+static wasm_status rt_module_instrument(const wvm_engine *engine, wvm_module *module,
+                                        wasm_error *err)
+{
+    wasm_module *m = &module->m;
+    uint32_t own = rt_instr_find_gas_import(m);
+    if (own != UINT32_MAX) {
+        const wasm_import *imp = &m->imports[own];
+        return wasm_error_set(err, WASM_ERR_UNSUPPORTED, imp->offset, WASM_NO_FUNC,
+                              "the module is already metered: it imports \"%.*s\" \"%.*s\" "
+                              "(import %u); load it with WVM_METER_PREMETERED",
+                              (int)imp->module_len, imp->module, (int)imp->name_len, imp->name,
+                              own);
+    }
+    rt_instr_options o = {.costs = &engine->cost_model, .gas_module = "env", .gas_name = "gas"};
+    uint8_t *bytes;
+    size_t size;
+    uint32_t gas_func;
+    wasm_status st = rt_instrument_module(m, &o, &bytes, &size, &gas_func, err);
+    if (st != WASM_OK)
+        return st;
+    loader_free(m);
+    memset(m, 0, sizeof *m);
+    st = loader_decode(bytes, size, m, err);
+    if (st == WASM_OK)
+        st = loader_validate(m, err);
+    free(bytes);
+    if (st != WASM_OK) /* a bug: the instrumenter's output must be valid */
+        return wasm_error_set(err, st, err->offset, err->func_index,
+                              "internal error: the instrumented module is not valid: %s",
+                              err->message);
+    module->gas_injected = true;
+    module->gas_import = m->nimports - 1;
+    module->gas_func = gas_func;
+    return WASM_OK;
+}
+
+/* WVM_METER_PREMETERED: finds the module's own gas import. */
+static wasm_status rt_module_premetered(wvm_module *module, wasm_error *err)
+{
+    const wasm_module *m = &module->m;
+    module->gas_import = rt_instr_find_gas_import(m);
+    if (module->gas_import == UINT32_MAX)
+        return wasm_error_set(err, WASM_ERR_UNSUPPORTED, 0, WASM_NO_FUNC,
+                              "the module is not metered: it imports no gas function "
+                              "(\"env\" \"gas\" (param i64), or \"metering\" \"usegas\" "
+                              "(param i32 or i64)) for WVM_METER_PREMETERED to bind to fuel");
+    module->gas_func = rt_import_func_index(m, module->gas_import);
+    return WASM_OK;
 }
 
 wvm_status wvm_module_validate(const uint8_t *bytes, size_t size, wvm_error *err)
@@ -407,6 +477,13 @@ wvm_status wvm_module_new(wvm_engine *engine, const uint8_t *bytes, size_t size,
     st = loader_validate(&module->m, &werr);
     if (st != WASM_OK)
         goto fail_wasm;
+    module->gas_import = UINT32_MAX;
+    if (engine->config.metering == WVM_METER_INSTRUMENT)
+        st = rt_module_instrument(engine, module, &werr);
+    else if (engine->config.metering == WVM_METER_PREMETERED)
+        st = rt_module_premetered(module, &werr);
+    if (st != WASM_OK)
+        goto fail_wasm;
 
     if (module->m.nfuncs) {
         module->codes = calloc(module->m.nfuncs, sizeof *module->codes);
@@ -419,15 +496,20 @@ wvm_status wvm_module_new(wvm_engine *engine, const uint8_t *bytes, size_t size,
         status = rt_error(err, WVM_ERR_NOMEM, 0, WVM_NO_FUNC, "out of memory");
         goto fail;
     }
-    vm_meter_mode meter = rt_vm_meter_mode(engine->config.metering);
-    if (meter != VM_METER_OFF) {
+    vm_translate_opts topts = {
+        .meter = rt_vm_meter_mode(engine->config.metering),
+        .costs = &engine->cost_model,
+        .gas_func = module->gas_import != UINT32_MAX ? module->gas_func : VM_NO_GAS_FUNC,
+    };
+    /* (The instrumenter checked the model already, on the user's module.) */
+    if (topts.meter != VM_METER_OFF || engine->config.metering == WVM_METER_PREMETERED) {
         st = wasm_cost_model_check_module(&engine->cost_model, &module->m, &werr);
         if (st != WASM_OK)
             goto fail_wasm;
     }
     for (uint32_t i = 0; i < module->m.nfuncs; i++) {
-        st = vm_translate(&module->m, module->m.nfunc_imports + i, meter, &engine->cost_model,
-                          &module->codes[i], &werr);
+        st = vm_translate_ex(&module->m, module->m.nfunc_imports + i, &topts, &module->codes[i],
+                             &werr);
         if (st != WASM_OK)
             goto fail_wasm;
     }

@@ -131,6 +131,32 @@ wvm_trap_code wvm_caller_consume_fuel(wvm_caller *caller, uint64_t amount)
     return WVM_TRAP_NONE;
 }
 
+/* ---- gas imports bound to fuel ---- */
+
+static wvm_trap_code rt_gas_callback(wvm_caller *caller, const wvm_val *args, wvm_val *results,
+                                     void *env)
+{
+    uint64_t amount = args[0].kind == WVM_I32 ? (uint64_t)(uint32_t)args[0].of.i32
+                                              : (uint64_t)args[0].of.i64;
+    return wvm_caller_consume_fuel(caller, amount);
+}
+
+wvm_func *rt_store_gas_func(wvm_store *store, uint8_t param)
+{
+    wvm_func **slot = &store->gas_funcs[param == WASM_I32];
+    if (!*slot) {
+        wvm_valkind kind = param == WASM_I32 ? WVM_I32 : WVM_I64;
+        wvm_functype type = {.nparams = 1, .params = &kind};
+        *slot = wvm_func_new(store, &type, rt_gas_callback, NULL, NULL);
+    }
+    return *slot;
+}
+
+uint64_t wvm_cost_model_host_entry(const wvm_cost_model *model)
+{
+    return model ? model->m.host_entry : 0;
+}
+
 /* ---- the store's list of suspended calls ---- */
 
 /* Index of r in store->resumables, or SIZE_MAX. */

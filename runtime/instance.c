@@ -226,6 +226,15 @@ static wvm_status rt_resolve_imports(wvm_linker *linker, wvm_instance *inst, wvm
     uint32_t nf = 0, nt = 0, nm = 0, ng = 0;
     for (uint32_t i = 0; i < m->nimports; i++) {
         const wasm_import *imp = &m->imports[i];
+        if (i == inst->module->gas_import) {
+            /* Bound to the store's fuel, whatever the linker defines. */
+            const wasm_functype *t = &m->types[imp->desc.func_type];
+            wvm_func *gas = rt_store_gas_func(inst->store, t->types[0]);
+            if (!gas)
+                return rt_error(err, WVM_ERR_NOMEM, 0, WVM_NO_FUNC, "out of memory");
+            inst->vm.funcs[nf++] = &gas->vm;
+            continue;
+        }
         const wvm_extern *item =
             rt_linker_lookup(linker, imp->module, imp->module_len, imp->name, imp->name_len);
         if (!item)

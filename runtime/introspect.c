@@ -7,6 +7,8 @@
  */
 #include "rt.h"
 
+#include "instrument.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -148,12 +150,13 @@ void rt_module_types_free(wvm_module *module)
 
 uint32_t wvm_module_import_count(const wvm_module *module)
 {
-    return module ? module->m.nimports : 0;
+    /* An import wvm injected is the last one: hiding it leaves the user's numbering. */
+    return module ? module->m.nimports - module->gas_injected : 0;
 }
 
 bool wvm_module_import(const wvm_module *module, uint32_t index, wvm_importtype *out)
 {
-    if (!module || !out || index >= module->m.nimports)
+    if (!module || !out || index >= wvm_module_import_count(module))
         return false;
     *out = module->imports[index];
     return true;
@@ -184,5 +187,17 @@ bool wvm_func_type(const wvm_func *func, wvm_functype *out)
     const wvm_instance *inst = func->vm.instance->embedder;
     const wvm_module *module = inst->module;
     *out = module->functypes[func->vm.type - module->m.types];
+    return true;
+}
+
+bool wvm_module_gas_import(const wvm_module *module, uint32_t *import_index)
+{
+    if (!module || module->gas_injected)
+        return false;
+    uint32_t i = rt_instr_find_gas_import(&module->m);
+    if (i == UINT32_MAX)
+        return false;
+    if (import_index)
+        *import_index = i;
     return true;
 }

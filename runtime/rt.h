@@ -58,6 +58,14 @@ struct wvm_module {
     wvm_valkind *valkinds;      /* every functype's params then results, type after type */
     wvm_importtype *imports;    /* m.nimports; names point into m's bytes */
     wvm_exporttype *exports;    /* m.nexports; likewise */
+    /* The import bound to the store's fuel (WVM_METER_INSTRUMENT, WVM_METER_PREMETERED): an
+     * index into m.imports, or UINT32_MAX. */
+    uint32_t gas_import;
+    /* WVM_METER_INSTRUMENT: m is the instrumented module, and gas_import the import wvm
+     * added (the last import, function index gas_func). It is hidden from introspection, and
+     * function indices above gas_func are shown one lower, as in the user's module. */
+    bool gas_injected;
+    uint32_t gas_func;          /* function index of gas_import when there is one */
     /* Instances share the module's bytes, types and code: the module is freed when the user
      * has deleted it and the last instance using it is gone. Atomic because instances of one
      * module may live in stores used by different threads. */
@@ -136,6 +144,9 @@ struct wvm_store {
     rt_ptrvec tables;           /* host-created wvm_table * */
     rt_ptrvec globals;          /* host-created wvm_global * */
     rt_host_trap host_trap;
+    /* The host functions gas imports are bound to (rt_store_gas_func), created on first use:
+     * [0] takes an i64, [1] an i32. Also listed in funcs. */
+    wvm_func *gas_funcs[2];
 };
 
 struct wvm_caller {
@@ -195,6 +206,20 @@ wvm_status rt_read_file(const char *path, size_t max, const char *what, uint8_t 
 
 /* WVM_ERR_UNLINKABLE for an import the linker does not define, naming the type it expects. */
 wvm_status rt_error_unknown_import(wvm_error *err, const wasm_module *m, const wasm_import *imp);
+
+/* ---- metering through gas imports (fuel.c) ---- */
+
+/* The store's host function for a gas import whose parameter is of type param (WASM_I64 or
+ * WASM_I32): charges its argument (unsigned) to the store's fuel, trapping out of fuel
+ * without charging when less remains. NULL when out of memory. */
+wvm_func *rt_store_gas_func(wvm_store *store, uint8_t param);
+
+/* The function index the user knows for function index `index` of module (different only
+ * for modules instrumented at load). */
+static inline uint32_t rt_user_func_index(const wvm_module *module, uint32_t index)
+{
+    return module->gas_injected && index > module->gas_func ? index - 1 : index;
+}
 
 /* ---- calls ---- */
 

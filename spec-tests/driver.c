@@ -14,8 +14,9 @@
  * debuggers).
  *
  * --meter and --cost-model configure every file's engine (the cost model is loaded once,
- * here, before the children fork). --compare-fuel compares two fuel logs instead of running
- * files (fuellog.c). */
+ * here, before the children fork); --instrument has every module instrumented by
+ * wvm_instrument (gas.c). --compare-fuel compares two fuel logs instead of running files
+ * (fuellog.c). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -55,7 +56,9 @@ typedef struct options {
     wvm_cost_model *cost_model; /* owned: cost_name loaded */
     const char *fuel_log_path; /* NULL: no fuel log */
     FILE *fuel_log;            /* fuel_log_path, open for writing */
-    const char *compare[2];    /* --compare-fuel NATIVE REFERENCE: compare, run nothing */
+    const char *compare[2];    /* --compare-fuel NATIVE OTHER: compare, run nothing */
+    const char *compare_label; /* --compare-label: the OTHER log's mode ("reference") */
+    runner_instrument instrument; /* --instrument */
     bool quiet;                /* report only the files that do not meet expectations */
     unsigned jobs;             /* children at a time; 0 = run in this process */
     unsigned timeout_s;        /* per file, 0 = none (children only) */
@@ -97,18 +100,25 @@ static void usage(FILE *f)
             "  -v, --verbose             describe every failure, show spectest print output\n"
             "  --full-suite              warn about list entries that were not run\n"
             "  -q, --quiet               list only the files that do not meet expectations\n"
-            "  --meter off|native|reference\n"
+            "  --meter off|native|reference|instrument|premetered\n"
             "                            fuel metering of every engine (default off); when on,\n"
-            "                            each file's store gets %" PRIu64 " fuel\n"
+            "                            each file's store gets %" PRIu64 " fuel;\n"
+            "                            premetered needs --instrument import\n"
             "  --cost-model default|uniform|FILE\n"
-            "                            the cost model when metering (default: default)\n"
+            "                            the cost model when metering or instrumenting\n"
+            "                            (default: default)\n"
+            "  --instrument import|global\n"
+            "                            load every module rewritten by wvm_instrument with that\n"
+            "                            gas backend; with --meter off (the default) the harness\n"
+            "                            counts the gas (fuel = gas + host entries)\n"
             "  --fuel-log PATH           write one line per invocation that ran, in command\n"
             "                            order: FILE.wast:LINE fuel=N [module] [trap=...]\n"
             "  --roundtrip               load every module decoded and re-encoded by the loader\n"
             "                            (checking that re-encoding is a fixed point)\n"
-            "  --compare-fuel NATIVE REFERENCE\n"
-            "                            compare two fuel logs (--meter native and reference)\n"
-            "                            instead of running files; --details applies\n"
+            "  --compare-fuel NATIVE OTHER\n"
+            "                            compare two fuel logs (--meter native and another\n"
+            "                            mode) instead of running files; --details applies\n"
+            "  --compare-label NAME      the OTHER log's mode in the comparison (reference)\n"
             "Exit status: 0 when every file meets expectations (or the fuel logs agree), 1\n"
             "when not, 2 on usage errors.\n",
             DEFAULT_TIMEOUT_S, DEFAULT_DETAILS, RUNNER_AMPLE_FUEL);
@@ -174,6 +184,10 @@ static bool parse_meter(const char *s, wvm_meter_mode *out)
         *out = WVM_METER_NATIVE;
     else if (strcmp(s, "reference") == 0)
         *out = WVM_METER_REFERENCE;
+    else if (strcmp(s, "instrument") == 0)
+        *out = WVM_METER_INSTRUMENT;
+    else if (strcmp(s, "premetered") == 0)
+        *out = WVM_METER_PREMETERED;
     else
         return false;
     return true;
@@ -185,8 +199,42 @@ static const char *meter_name(wvm_meter_mode mode)
     case WVM_METER_OFF: return "off";
     case WVM_METER_NATIVE: return "native";
     case WVM_METER_REFERENCE: return "reference";
+    case WVM_METER_INSTRUMENT: return "instrument";
+    case WVM_METER_PREMETERED: return "premetered";
     }
     return "?";
+}
+
+static bool parse_instrument(const char *s, runner_instrument *out)
+{
+    if (strcmp(s, "import") == 0)
+        *out = RUNNER_INSTRUMENT_IMPORT;
+    else if (strcmp(s, "global") == 0)
+        *out = RUNNER_INSTRUMENT_GLOBAL;
+    else
+        return false;
+    return true;
+}
+
+/* --meter and --instrument together: --instrument runs on an unmetered engine (the harness
+ * counts the gas) or, with the import backend, on a premetered one (the engine does). */
+static bool check_meter_instrument(const options *o, FILE *err)
+{
+    if (o->instrument == RUNNER_INSTRUMENT_NONE && o->metering != WVM_METER_PREMETERED)
+        return true;
+    if (o->instrument == RUNNER_INSTRUMENT_NONE) {
+        fprintf(err, "spectest-run: --meter premetered needs --instrument import (the suite's "
+                     "modules have no gas import)\n");
+        return false;
+    }
+    if (o->metering == WVM_METER_OFF ||
+        (o->metering == WVM_METER_PREMETERED && o->instrument == RUNNER_INSTRUMENT_IMPORT))
+        return true;
+    fprintf(err, "spectest-run: --instrument %s needs --meter off%s, not --meter %s\n",
+            runner_instrument_name(o->instrument),
+            o->instrument == RUNNER_INSTRUMENT_IMPORT ? " or premetered" : "",
+            meter_name(o->metering));
+    return false;
 }
 
 /* Returns 0, or 2 (usage error, reported on err), or -1 for --help. */
@@ -234,10 +282,26 @@ static int parse_options(int argc, char **argv, options *o, FILE *out, FILE *err
         } else if (strcmp(a, "--meter") == 0) {
             TAKE_VALUE();
             if (!parse_meter(value, &o->metering)) {
-                fprintf(err, "spectest-run: bad --meter \"%s\" (off, native or reference)\n",
+                fprintf(err,
+                        "spectest-run: bad --meter \"%s\" (off, native, reference, "
+                        "instrument or premetered)\n",
                         value);
                 return 2;
             }
+        } else if (strcmp(a, "--instrument") == 0) {
+            TAKE_VALUE();
+            if (!parse_instrument(value, &o->instrument)) {
+                fprintf(err, "spectest-run: bad --instrument \"%s\" (import or global)\n",
+                        value);
+                return 2;
+            }
+        } else if (strcmp(a, "--compare-label") == 0) {
+            TAKE_VALUE();
+            if (value[0] == '\0' || strpbrk(value, " \t\n") != NULL) {
+                fprintf(err, "spectest-run: bad --compare-label \"%s\" (one word)\n", value);
+                return 2;
+            }
+            o->compare_label = value;
         } else if (strcmp(a, "--cost-model") == 0) {
             TAKE_VALUE();
             if (value[0] == '\0') {
@@ -303,11 +367,17 @@ static int parse_options(int argc, char **argv, options *o, FILE *out, FILE *err
         }
         return 0;
     }
+    if (o->compare_label != NULL) {
+        fprintf(err, "spectest-run: --compare-label goes with --compare-fuel\n");
+        return 2;
+    }
     if (o->nfiles == 0) {
         fprintf(err, "spectest-run: no input files\n");
         usage(err);
         return 2;
     }
+    if (!check_meter_instrument(o, err))
+        return 2;
     /* Loaded (and so checked) even without metering, where the engine ignores it. */
     if (!load_cost_model(o, err))
         return 2;
@@ -331,6 +401,7 @@ static runner_options runner_options_for(const options *o, const file_job *job)
         .cost_model = o->cost_model,
         .fuel_log = o->fuel_log != NULL,
         .roundtrip = o->roundtrip,
+        .instrument = o->instrument,
     };
 }
 
@@ -723,8 +794,8 @@ int harness_main(int argc, char **argv, FILE *out, FILE *err)
     if (rc != 0)
         return options_free(&o, rc < 0 ? 0 : rc, err);
     if (o.compare[0] != NULL) {
-        rc = fuel_compare_files(o.compare[0], o.compare[1], o.verbose ? SIZE_MAX : o.details,
-                                out, err);
+        rc = fuel_compare_files(o.compare[0], o.compare[1], o.compare_label,
+                                o.verbose ? SIZE_MAX : o.details, out, err);
         return options_free(&o, rc, err);
     }
     expect_list list = {0};
@@ -743,11 +814,18 @@ int harness_main(int argc, char **argv, FILE *out, FILE *err)
         expect_list_free(&list);
         return options_free(&o, 2, err);
     }
-    if (o.metering != WVM_METER_OFF) {
-        fprintf(out, "metering: %s, cost model %s, %" PRIu64 " fuel per file\n",
-                meter_name(o.metering), o.cost_name, RUNNER_AMPLE_FUEL);
-        fflush(out);
+    if (o.instrument != RUNNER_INSTRUMENT_NONE && o.metering == WVM_METER_OFF) {
+        fprintf(out,
+                "instrumented: %s backend, cost model %s, gas counted by the harness (%" PRIu64
+                " per file)\n",
+                runner_instrument_name(o.instrument), o.cost_name, RUNNER_AMPLE_FUEL);
+    } else if (o.metering != WVM_METER_OFF) {
+        fprintf(out, "metering: %s%s%s, cost model %s, %" PRIu64 " fuel per file\n",
+                meter_name(o.metering), o.instrument ? ", modules instrumented: " : "",
+                o.instrument ? runner_instrument_name(o.instrument) : "", o.cost_name,
+                RUNNER_AMPLE_FUEL);
     }
+    fflush(out);
     if (o.jobs > 0) {
         void *p = mmap(NULL, progress_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
                        -1, 0);

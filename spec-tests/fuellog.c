@@ -1,11 +1,13 @@
 /* The fuel log (one line per invocation, format in harness.h) and the comparison of a log
- * written with --meter native against one written with --meter reference.
+ * written with --meter native against one written another way (--meter reference by
+ * default; --meter instrument, --instrument import|global, ...).
  *
  * The comparison is the proof that native metering (one charge per metered block) equals
- * the operator-by-operator reference count: over the whole suite, every invocation that
- * returned normally must have consumed exactly the same fuel in both modes. Invocations that
- * trapped are only checked for the same outcome: native mode charges a metered block on
- * entry, so a trap in the middle of a block leaves the rest of the block paid for. */
+ * the operator-by-operator reference count, and that injected metering charges what native
+ * metering does: over the whole suite, every invocation that returned normally must have
+ * consumed exactly the same fuel in both modes. Invocations that trapped are only checked
+ * for the same outcome: native mode charges a metered block on entry, so a trap in the
+ * middle of a block leaves the rest of the block paid for. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -255,22 +257,21 @@ static void describe_outcome(const fuel_entry *e, char *buf, size_t len)
              e->outcome ? e->outcome : "");
 }
 
-int fuel_compare_files(const char *native_path, const char *reference_path,
-                       size_t detail_limit, FILE *out, FILE *err)
+int fuel_compare_files(const char *native_path, const char *other_path,
+                       const char *other_label, size_t detail_limit, FILE *out, FILE *err)
 {
-    fuel_log native = {0}, reference = {0};
+    const char *label = other_label ? other_label : "reference";
+    fuel_log native = {0}, other = {0};
     int rc = 2;
-    if (!fuel_log_read(&native, native_path, err) ||
-        !fuel_log_read(&reference, reference_path, err))
+    if (!fuel_log_read(&native, native_path, err) || !fuel_log_read(&other, other_path, err))
         goto done;
-    match_entries(&native, &reference);
+    match_entries(&native, &other);
 
     compare_report rep = {.out = out, .limit = detail_limit};
     spec_counts counts = {0};
     uint64_t mismatched_fuel = 0;
-    fprintf(out, "fuel comparison: %s (native) vs %s (reference)\n", native_path,
-            reference_path);
-    char key[320], got_n[256], got_r[256];
+    fprintf(out, "fuel comparison: %s (native) vs %s (%s)\n", native_path, other_path, label);
+    char key[320], got_n[256], got_o[256];
     for (size_t i = 0; i < native.count; i++) {
         const fuel_entry *n = &native.entries[i];
         if (!native.valid[i]) {
@@ -286,7 +287,7 @@ int fuel_compare_files(const char *native_path, const char *reference_path,
             mismatch(&rep, "%s: only in the native log (%s)", key, got_n);
             continue;
         }
-        const fuel_entry *r = &reference.entries[native.match[i]];
+        const fuel_entry *r = &other.entries[native.match[i]];
         bool same_outcome = n->outcome_len == r->outcome_len &&
                             (n->outcome == NULL ||
                              memcmp(n->outcome, r->outcome, n->outcome_len) == 0);
@@ -298,22 +299,22 @@ int fuel_compare_files(const char *native_path, const char *reference_path,
             counts.failed++;
             mismatched_fuel += same_outcome;
             describe_outcome(n, got_n, sizeof got_n);
-            describe_outcome(r, got_r, sizeof got_r);
-            mismatch(&rep, "%s: native %s, reference %s%s", key, got_n, got_r,
+            describe_outcome(r, got_o, sizeof got_o);
+            mismatch(&rep, "%s: native %s, %s %s%s", key, got_n, label, got_o,
                      same_outcome ? "" : " (different outcomes)");
         }
     }
-    for (size_t j = 0; j < reference.count; j++) {
-        const fuel_entry *r = &reference.entries[j];
-        if (!reference.valid[j]) {
+    for (size_t j = 0; j < other.count; j++) {
+        const fuel_entry *r = &other.entries[j];
+        if (!other.valid[j]) {
             counts.failed++;
-            mismatch(&rep, "%s:%zu: malformed line \"%.*s\"", reference_path,
-                     reference.lines[j], (int)(r->key_len > 200 ? 200 : r->key_len), r->key);
-        } else if (reference.match[j] == SIZE_MAX) {
+            mismatch(&rep, "%s:%zu: malformed line \"%.*s\"", other_path, other.lines[j],
+                     (int)(r->key_len > 200 ? 200 : r->key_len), r->key);
+        } else if (other.match[j] == SIZE_MAX) {
             counts.failed++;
             describe_key(r, key, sizeof key);
-            describe_outcome(r, got_r, sizeof got_r);
-            mismatch(&rep, "%s: only in the reference log (%s)", key, got_r);
+            describe_outcome(r, got_o, sizeof got_o);
+            mismatch(&rep, "%s: only in the %s log (%s)", key, label, got_o);
         }
     }
     if (rep.dropped)
@@ -325,8 +326,8 @@ int fuel_compare_files(const char *native_path, const char *reference_path,
             " with different fuel; %" PRIu64 " that trapped in both modes skipped\n",
             compared, counts.passed, mismatched_fuel, counts.skipped);
     if (counts.failed)
-        fprintf(out, "FAILED: %" PRIu64 " mismatch(es) between native and reference metering\n",
-                counts.failed);
+        fprintf(out, "FAILED: %" PRIu64 " mismatch(es) between native and %s metering\n",
+                counts.failed, label);
     if (compared == 0)
         fprintf(out, "FAILED: no completed invocation to compare (are the logs empty?)\n");
     fprintf(out, "%" PRIu64 " passed, %" PRIu64 " failed, %" PRIu64 " skipped\n",
@@ -335,6 +336,6 @@ int fuel_compare_files(const char *native_path, const char *reference_path,
     rc = counts.failed || compared == 0 ? 1 : 0;
 done:
     fuel_log_free(&native);
-    fuel_log_free(&reference);
+    fuel_log_free(&other);
     return rc;
 }

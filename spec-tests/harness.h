@@ -9,6 +9,8 @@
  *   fuellog.c  the fuel log (one line per invocation, with metering) and the comparison of
  *              a native-mode log with a reference-mode one
  *   roundtrip.c --roundtrip: modules decoded and re-encoded by the loader before they run
+ *   gas.c      --instrument: modules instrumented by wvm_instrument, their gas counted by
+ *              the harness
  *   driver.c   command line, one child process per file (crash/timeout isolation,
  *              parallelism), per-file lines, summary and exit status
  *   main.c     main() only, so the unit tests can link everything else
@@ -143,16 +145,18 @@ typedef struct fuel_entry {
  * false when the line is not in the format above. */
 bool fuel_log_parse_line(const char *line, size_t len, fuel_entry *out);
 
-/* Compares a log written with --meter native against one written with --meter reference
- * (same files, same cost model). Invocations are matched by FILE.wast:LINE (and `module`),
- * in order; an invocation that returned normally in both logs passes when both consumed
- * the same fuel; one that trapped (or failed) in both with the same outcome is skipped (a
- * trap in the middle of a metered block leaves the rest of the block charged in native
- * mode); anything else fails: different fuel, different outcomes, an invocation in one log
- * only, or a malformed line. Writes at most detail_limit failures in detail, a summary and
- * a last line "N passed, N failed, N skipped" to out. Returns 0 when nothing failed and at
- * least one invocation was compared, 1 when not, 2 when a log cannot be read (on err). */
-int fuel_compare_files(const char *native_path, const char *reference_path,
+/* Compares a log written with --meter native against one written another way (same files,
+ * same cost model): --meter reference, instrument or premetered, or --instrument. other_label
+ * names the other mode in the report ("reference", "import", ...). Invocations are matched
+ * by FILE.wast:LINE (and `module`), in order; an invocation that returned normally in both
+ * logs passes when both consumed the same fuel; one that trapped (or failed) in both with
+ * the same outcome is skipped (a trap in the middle of a metered block leaves the rest of
+ * the block charged in native mode); anything else fails: different fuel, different
+ * outcomes, an invocation in one log only, or a malformed line. Writes at most detail_limit
+ * failures in detail, a summary and a last line "N passed, N failed, N skipped" to out.
+ * Returns 0 when nothing failed and at least one invocation was compared, 1 when not, 2
+ * when a log cannot be read (on err). */
+int fuel_compare_files(const char *native_path, const char *other_path, const char *other_label,
                        size_t detail_limit, FILE *out, FILE *err);
 
 /* ---- roundtrip.c ---- */
@@ -176,6 +180,13 @@ roundtrip_outcome roundtrip_module(const uint8_t *bytes, size_t len, uint8_t **o
  * spec command runs out. */
 #define RUNNER_AMPLE_FUEL UINT64_C(1000000000000000)
 
+/* --instrument: every module file is rewritten by wvm_instrument before it is compiled. */
+typedef enum runner_instrument {
+    RUNNER_INSTRUMENT_NONE = 0,
+    RUNNER_INSTRUMENT_IMPORT, /* WVM_GAS_IMPORT: the module calls env.gas (param i64) */
+    RUNNER_INSTRUMENT_GLOBAL, /* WVM_GAS_GLOBAL: the module exports its gas_left global */
+} runner_instrument;
+
 /* How runner_run_file runs a file. A zeroed struct is the unmetered run with no details. */
 typedef struct runner_options {
     size_t detail_limit;              /* failures written to details (SIZE_MAX for all) */
@@ -186,6 +197,12 @@ typedef struct runner_options {
     bool roundtrip;                   /* load every module through roundtrip_module; a
                                        * ROUNDTRIP_FAILED counts as a failure (the original
                                        * bytes are then loaded) */
+    runner_instrument instrument;     /* instrument every module (after the round trip) with
+                                       * cost_model (NULL: default). With metering off the
+                                       * harness counts the gas (gas.c): fuel logged = gas
+                                       * charged + host entries. With WVM_METER_PREMETERED
+                                       * (import backend) the engine binds env.gas to the
+                                       * store's fuel. */
 } runner_options;
 
 /* The outcome of one file. */
@@ -213,6 +230,47 @@ void runner_file_name(const char *json_path, char *buf, size_t len);
 void runner_run_file(const char *json_path, const runner_options *opts,
                      runner_progress *progress, runner_result *out);
 void runner_result_free(runner_result *result);
+
+/* ---- gas.c ---- */
+
+/* "none", "import", "global". */
+const char *runner_instrument_name(runner_instrument backend);
+
+/* wvm_instrument with the backend (IMPORT or GLOBAL), the model, and the gas global starting
+ * at RUNNER_AMPLE_FUEL; the result as wvm_instrument's. */
+wvm_status gas_instrument(const uint8_t *bytes, size_t len, runner_instrument backend,
+                          const wvm_cost_model *model, uint8_t **out, size_t *out_len,
+                          wvm_error *err);
+
+/* True when bytes[0..len) is a module binary with a start section (the sections are walked
+ * by their sizes only; anything unreadable is false). */
+bool wasm_has_start(const uint8_t *bytes, size_t len);
+
+#define GAS_HOST_FUNCS_MAX 16
+
+/* The gas charged by instrumented modules in one store (zeroed = nothing charged yet). */
+typedef struct gas_meter {
+    uint64_t imported;     /* charged through env.gas, at most RUNNER_AMPLE_FUEL */
+    wvm_global **globals;  /* owned array: gas_left of every instance of the global backend */
+    size_t nglobals;
+    wvm_func *host_funcs[GAS_HOST_FUNCS_MAX]; /* env.gas and the spectest functions */
+    size_t nhost;
+} gas_meter;
+
+/* Defines env.gas in linker (a host function of store charging to m; m must stay where it
+ * is while the store lives) and finds the spectest functions (spectest_define must have run)
+ * with a probe module compiled by engine, which must not meter. */
+wvm_status gas_meter_define(gas_meter *m, wvm_engine *engine, wvm_linker *linker,
+                            wvm_store *store, wvm_error *err);
+/* Adds the instance's gas_left global to the sum. False with a reason when it has none (or
+ * out of memory). */
+bool gas_meter_track(gas_meter *m, wvm_instance *instance, char *why, size_t why_len);
+/* The gas charged so far: env.gas's sum plus RUNNER_AMPLE_FUEL - gas_left over the tracked
+ * instances. The difference of two readings is the gas of what ran between them. */
+uint64_t gas_meter_total(const gas_meter *m);
+/* True for env.gas and the spectest functions: calling them from the host runs no Wasm. */
+bool gas_meter_is_host(const gas_meter *m, const wvm_func *func);
+void gas_meter_free(gas_meter *m);
 
 /* ---- driver.c ---- */
 

@@ -7,7 +7,7 @@
 # included). NAME is a suite file with or without .wast (`i32`, `br_table.wast`); a path to
 # an existing .wast file runs that file. Options starting with '-' go to build/spectest-run
 # (-v, -q, -j N, --no-fork, --timeout S, --details N|all, --meter MODE, --cost-model MODEL,
-# --fuel-log PATH, --roundtrip; see `build/spectest-run --help`).
+# --instrument import|global, --fuel-log PATH, --roundtrip; see `build/spectest-run --help`).
 #
 # The suite: $WVM_TESTSUITE if set, else ../shared/testsuite (relative to the project root),
 # else a clone of the official suite at the pinned commit into build/testsuite.
@@ -94,7 +94,7 @@ opts=()
 names=()
 while [ $# -gt 0 ]; do
     case $1 in
-    -j | --jobs | --timeout | --details | --meter | --cost-model | --fuel-log)
+    -j | --jobs | --timeout | --details | --meter | --cost-model | --fuel-log | --instrument)
         [ $# -ge 2 ] || die "$1 needs a value"
         opts+=("$1" "$2")
         shift 2

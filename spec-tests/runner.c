@@ -16,7 +16,17 @@
  *
  * With runner_options.roundtrip every module file is decoded and re-encoded by the loader
  * (roundtrip.c) and the re-encoded bytes are compiled instead; a round trip that goes wrong
- * counts as one more failure of the command that loaded the module. */
+ * counts as one more failure of the command that loaded the module.
+ *
+ * With runner_options.instrument every module file (after the round trip) is rewritten by
+ * wvm_instrument; its errors stand for the compilation's (a malformed or invalid module
+ * gives the same status). When the engine does not meter, the harness counts the gas the
+ * injected code charges (gas.c) and logs gas + the host entry charge of each call from the
+ * host into Wasm, which must equal native fuel. Global backend: an instance whose
+ * instantiation fails is not returned, so its gas_left cannot be read, yet its functions may
+ * already sit in a shared table and run later (linking.wast); the modules of commands whose
+ * instantiation must trap (assert_trap on a module, assert_uninstantiable) therefore use the
+ * import backend, whose gas the harness sees wherever it is charged. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -49,6 +59,11 @@ typedef struct run_state {
     size_t details_written;
     bool fuel_log;          /* log every invocation to res->fuel_log */
     bool roundtrip;         /* compile modules re-encoded by roundtrip_module */
+    runner_instrument instrument; /* instrument every module file with this backend */
+    const wvm_cost_model *cost_model; /* of the engine and of the instrumentation; borrowed */
+    bool count_gas;         /* the engine does not meter: fuel is st->gas (gas.c) */
+    uint64_t host_entry;    /* the model's host entry charge, added when count_gas */
+    gas_meter gas;          /* when count_gas */
     runner_result *res;
 } run_state;
 
@@ -117,14 +132,24 @@ static void format_values(const wvm_val *vals, size_t n, char *buf, size_t len)
 
 /* ---- fuel ---- */
 
-/* Logs the invocation of the command in progress that started when the store had consumed
- * `before` and ended with status/err. */
-static void log_fuel(run_state *st, bool module, uint64_t before, wvm_status status,
-                     const wvm_error *err)
+/* The fuel consumed so far: the store's, or with count_gas the gas charged by the injected
+ * code. */
+static uint64_t fuel_now(const run_state *st)
+{
+    return st->count_gas ? gas_meter_total(&st->gas) : wvm_store_fuel_consumed(st->store);
+}
+
+/* Logs the invocation of the command in progress that started when fuel_now was `before`
+ * and ended with status/err. entered: it was a call from the host into Wasm (with
+ * count_gas, the host entry charge is added: injected code cannot see it). */
+static void log_fuel(run_state *st, bool module, uint64_t before, bool entered,
+                     wvm_status status, const wvm_error *err)
 {
     if (!st->fuel_log)
         return;
-    uint64_t fuel = wvm_store_fuel_consumed(st->store) - before;
+    uint64_t fuel = fuel_now(st) - before;
+    if (st->count_gas && entered)
+        fuel += st->host_entry;
     fuel_log_append(&st->res->fuel_log, st->file_name, st->line, module, fuel, status, err);
 }
 
@@ -203,16 +228,21 @@ static bool read_file(const char *path, strbuf *out, char *why, size_t len)
     return ok;
 }
 
-/* Compiles the script's module file `filename`. On WVM_OK the module is in st->modules and
- * in *out. A file that cannot be read is WVM_ERR_IO with the reason in err. */
-static wvm_status load_module(run_state *st, const char *filename, wvm_module **out,
-                              wvm_error *err)
+/* Compiles the script's module file `filename`, instrumented with `backend` (NONE: as it
+ * is). On WVM_OK the module is in st->modules and in *out, and *has_start (may be NULL) tells
+ * whether it has a start function. A file that cannot be read is WVM_ERR_IO with the reason
+ * in err; an instrumentation failure is wvm_instrument's status. */
+static wvm_status load_module(run_state *st, const char *filename, runner_instrument backend,
+                              wvm_module **out, bool *has_start, wvm_error *err)
 {
     *out = NULL;
+    if (has_start)
+        *has_start = false;
     *err = (wvm_error){.func_index = WVM_NO_FUNC};
     strbuf path = {0};
     strbuf bytes = {0};
     uint8_t *reencoded = NULL; /* --roundtrip: the bytes compiled instead of the file's */
+    uint8_t *instrumented = NULL; /* --instrument: likewise, after the round trip */
     strbuf_printf(&path, "%s/%s", st->dir, filename);
     wvm_status status = WVM_ERR_IO;
     if (path.oom) {
@@ -241,6 +271,23 @@ static wvm_status load_module(run_state *st, const char *filename, wvm_module **
             break;
         }
     }
+    if (has_start)
+        *has_start = wasm_has_start(data, size);
+    if (backend != RUNNER_INSTRUMENT_NONE) {
+        status = gas_instrument(data, size, backend, st->cost_model, &instrumented, &size, err);
+        if (status == WVM_OK && instrumented == NULL) {
+            status = WVM_ERR_USAGE;
+            snprintf(err->message, sizeof err->message, "wvm_instrument gave no bytes");
+        }
+        if (status != WVM_OK) {
+            char why[sizeof err->message];
+            memcpy(why, err->message, sizeof why);
+            snprintf(err->message, sizeof err->message, "wvm_instrument (%s backend): %.200s",
+                     runner_instrument_name(backend), why);
+            goto done;
+        }
+        data = instrumented;
+    }
     wvm_module *module = NULL;
     status = wvm_module_new(st->engine, data, size, &module, err);
     if (status == WVM_OK && module == NULL) {
@@ -254,6 +301,7 @@ static wvm_status load_module(run_state *st, const char *filename, wvm_module **
         wvm_module_delete(module);
     }
 done:
+    free(instrumented);
     free(reencoded);
     strbuf_free(&path);
     strbuf_free(&bytes);
@@ -274,6 +322,30 @@ static const char *cmd_filename(run_state *st, const json_t *cmd)
     return filename;
 }
 
+/* Instantiates module through the linker and logs the fuel of the instantiation when it
+ * ran code (has_start: the module has a start function). With the global backend the new
+ * instance's gas_left joins the meter (a missing one fails the command: false). */
+static bool instantiate(run_state *st, const wvm_module *module, bool has_start,
+                        wvm_instance **instance, wvm_status *status, wvm_error *err)
+{
+    *instance = NULL;
+    *err = (wvm_error){.func_index = WVM_NO_FUNC};
+    uint64_t before = fuel_now(st);
+    *status = wvm_linker_instantiate(st->linker, st->store, module, instance, err);
+    bool tracked = true;
+    char why[256] = "";
+    if (st->count_gas && *instance != NULL && st->instrument == RUNNER_INSTRUMENT_GLOBAL)
+        tracked = gas_meter_track(&st->gas, *instance, why, sizeof why);
+    /* The start function ran (and the host entered Wasm) when the instantiation succeeded,
+     * or trapped with Wasm frames (a trap in a segment comes before the start function). */
+    bool entered = has_start && (*status == WVM_OK || err->backtrace_len > 0);
+    if (instantiation_ran(*status))
+        log_fuel(st, true, before, entered, *status, err);
+    if (!tracked)
+        fail(st, "cannot meter the instance: %s", why);
+    return tracked;
+}
+
 static void cmd_module(run_state *st, const json_t *cmd)
 {
     const char *name = json_string_value(json_object_get(cmd, "name"));
@@ -287,19 +359,19 @@ static void cmd_module(run_state *st, const json_t *cmd)
     char why[512];
     wvm_error err;
     wvm_module *module;
-    wvm_status status = load_module(st, filename, &module, &err);
+    bool has_start;
+    wvm_status status = load_module(st, filename, st->instrument, &module, &has_start, &err);
     if (status != WVM_OK) {
         describe_error(status, &err, why, sizeof why);
         fail(st, "%s failed to load: %s", filename, why);
         bind_name(st, name, NULL);
         return;
     }
-    wvm_instance *instance = NULL;
-    err = (wvm_error){.func_index = WVM_NO_FUNC};
-    uint64_t before = wvm_store_fuel_consumed(st->store);
-    status = wvm_linker_instantiate(st->linker, st->store, module, &instance, &err);
-    if (instantiation_ran(status))
-        log_fuel(st, true, before, status, &err);
+    wvm_instance *instance;
+    if (!instantiate(st, module, has_start, &instance, &status, &err)) {
+        bind_name(st, name, NULL);
+        return;
+    }
     if (status != WVM_OK || instance == NULL) {
         if (status == WVM_OK)
             snprintf(why, sizeof why, "WVM_OK but no instance");
@@ -352,7 +424,7 @@ static void cmd_assert_compile_error(run_state *st, const json_t *cmd, wvm_statu
     const char *text = json_string_value(json_object_get(cmd, "text"));
     wvm_error err;
     wvm_module *module;
-    wvm_status status = load_module(st, filename, &module, &err);
+    wvm_status status = load_module(st, filename, st->instrument, &module, NULL, &err);
     if (status == want) {
         pass(st);
         return;
@@ -387,18 +459,20 @@ static void cmd_assert_instantiate_error(run_state *st, const json_t *cmd, wvm_s
     char why[512];
     wvm_error err;
     wvm_module *module;
-    wvm_status status = load_module(st, filename, &module, &err);
+    bool has_start;
+    /* An instance whose instantiation fails cannot be read: see the top of the file. */
+    runner_instrument backend = st->instrument;
+    if (backend == RUNNER_INSTRUMENT_GLOBAL && want == WVM_ERR_TRAP)
+        backend = RUNNER_INSTRUMENT_IMPORT;
+    wvm_status status = load_module(st, filename, backend, &module, &has_start, &err);
     if (status != WVM_OK) {
         describe_error(status, &err, why, sizeof why);
         fail(st, "%s failed to load: %s", filename, why);
         return;
     }
-    wvm_instance *instance = NULL;
-    err = (wvm_error){.func_index = WVM_NO_FUNC};
-    uint64_t before = wvm_store_fuel_consumed(st->store);
-    status = wvm_linker_instantiate(st->linker, st->store, module, &instance, &err);
-    if (instantiation_ran(status))
-        log_fuel(st, true, before, status, &err);
+    wvm_instance *instance;
+    if (!instantiate(st, module, has_start, &instance, &status, &err))
+        return;
     if (status == want && (want != WVM_ERR_TRAP || err.trap == want_trap)) {
         pass(st);
         return;
@@ -507,10 +581,11 @@ static bool run_action(run_state *st, const json_t *action, action_result *out, 
         args[i] = v.val;
     }
     out->nresults = nresults;
-    uint64_t before = wvm_store_fuel_consumed(st->store);
+    uint64_t before = fuel_now(st);
     out->status = wvm_func_call(st->store, ext.of.func, args, nargs, out->results, nresults,
                                 &out->err);
-    log_fuel(st, false, before, out->status, &out->err);
+    bool entered = !st->count_gas || !gas_meter_is_host(&st->gas, ext.of.func);
+    log_fuel(st, false, before, entered, out->status, &out->err);
     free(args);
     return true;
 }
@@ -713,6 +788,11 @@ void runner_run_file(const char *json_path, const runner_options *opts,
         .detail_limit = opts->detail_limit,
         .fuel_log = opts->fuel_log,
         .roundtrip = opts->roundtrip,
+        .instrument = opts->instrument,
+        .cost_model = opts->cost_model,
+        .count_gas = opts->instrument != RUNNER_INSTRUMENT_NONE &&
+                     opts->metering == WVM_METER_OFF,
+        .host_entry = wvm_cost_model_host_entry(opts->cost_model),
         .res = out,
     };
     json_t *root = NULL;
@@ -756,6 +836,15 @@ void runner_run_file(const char *json_path, const runner_options *opts,
         broken(&st, "spectest_define failed: %s", why);
         goto done;
     }
+    if (st.count_gas) {
+        status = gas_meter_define(&st.gas, st.engine, st.linker, st.store, &err);
+        if (status != WVM_OK) {
+            char why[512];
+            describe_error(status, &err, why, sizeof why);
+            broken(&st, "cannot set up the gas meter: %s", why);
+            goto done;
+        }
+    }
     for (size_t i = 0; i < json_array_size(cmds); i++) {
         const json_t *cmd = json_array_get(cmds, i);
         if (progress) {
@@ -780,6 +869,7 @@ done:
     free(st.modules);
     if (st.engine)
         wvm_engine_delete(st.engine);
+    gas_meter_free(&st.gas);
     for (size_t i = 0; i < st.named_count; i++)
         free(st.named[i].name);
     free(st.named);

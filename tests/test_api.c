@@ -526,15 +526,16 @@ Test(api, engine_config_is_copied_and_applied)
     wvm_engine_delete(e);
 
     /* Every metering mode is accepted; anything else is refused. */
-    wvm_meter_mode modes[] = {WVM_METER_OFF, WVM_METER_NATIVE, WVM_METER_REFERENCE};
-    for (size_t i = 0; i < 3; i++) {
+    wvm_meter_mode modes[] = {WVM_METER_OFF, WVM_METER_NATIVE, WVM_METER_REFERENCE,
+                              WVM_METER_INSTRUMENT, WVM_METER_PREMETERED};
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
         wvm_config_default(&config);
         config.metering = modes[i];
         e = wvm_engine_new(&config);
         cr_assert_not_null(e, "mode %d", modes[i]);
         wvm_engine_delete(e);
     }
-    config.metering = (wvm_meter_mode)(WVM_METER_REFERENCE + 1);
+    config.metering = (wvm_meter_mode)(WVM_METER_PREMETERED + 1);
     cr_assert_null(wvm_engine_new(&config));
     config.metering = (wvm_meter_mode)-1;
     cr_assert_null(wvm_engine_new(&config));

@@ -734,6 +734,44 @@ Test(cli_options, fuel)
     cr_assert_eq(PARSE(&o, msg, "run", "fib.wasm", "--fuel", "18446744073709551615"),
                  CLI_PARSE_OK);
     cr_assert_eq(o.fuel, UINT64_MAX);
+    cr_assert_eq(o.meter_given, false, "--fuel alone leaves the mode to wvm run");
+}
+
+Test(cli_options, meter_modes)
+{
+    cli_options o;
+    char msg[256];
+    static const struct {
+        char *name;
+        wvm_meter_mode mode;
+    } modes[] = {
+        {"native", WVM_METER_NATIVE},
+        {"reference", WVM_METER_REFERENCE},
+        {"instrument", WVM_METER_INSTRUMENT},
+        {"premetered", WVM_METER_PREMETERED},
+    };
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+        /* Before and after --fuel, in both spellings. */
+        cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--fuel", "1e9", "--meter", modes[i].name),
+                     CLI_PARSE_OK, "%s", msg);
+        cr_assert_eq(o.metering, modes[i].mode, "--meter %s", modes[i].name);
+        cr_assert_eq(o.meter_given, true);
+        char inline_form[64];
+        snprintf(inline_form, sizeof inline_form, "--meter=%s", modes[i].name);
+        cr_assert_eq(PARSE(&o, msg, "run", inline_form, "x.wasm", "--fuel=7"), CLI_PARSE_OK,
+                     "%s", msg);
+        cr_assert_eq(o.metering, modes[i].mode, "%s before --fuel", inline_form);
+        cr_assert_eq(o.meter_given, true);
+        cr_assert_eq(o.fuel, 7);
+        /* Still needs --fuel. */
+        cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--meter", modes[i].name),
+                     CLI_PARSE_SYNTAX);
+        cr_assert_str_eq(msg, "--meter needs --fuel");
+    }
+    /* Not an option of the other commands. */
+    cr_assert_eq(PARSE(&o, msg, "instrument", "x.wasm", "-o", "y.wasm", "--meter", "native"),
+                 CLI_PARSE_SYNTAX);
+    cr_assert_str_eq(msg, "unknown option '--meter'");
 }
 
 Test(cli_options, fuel_combinations)
@@ -853,14 +891,23 @@ Test(cli_options, meter_cost_model_report_errors)
 {
     cli_options o;
     char msg[256];
-    cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--fuel", "1", "--meter", "instrument"),
+    const char *modes = "(expected native, reference, instrument or premetered)";
+    char want[256];
+    cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--fuel", "1", "--meter", "instrumented"),
                  CLI_PARSE_SYNTAX);
-    cr_assert_str_eq(msg, "--meter: unknown mode 'instrument' (expected native or reference)");
+    snprintf(want, sizeof want, "--meter: unknown mode 'instrumented' %s", modes);
+    cr_assert_str_eq(msg, want);
     cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--fuel", "1", "--meter", "Native"),
                  CLI_PARSE_SYNTAX);
-    cr_assert_str_eq(msg, "--meter: unknown mode 'Native' (expected native or reference)");
+    snprintf(want, sizeof want, "--meter: unknown mode 'Native' %s", modes);
+    cr_assert_str_eq(msg, want);
     cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--fuel", "1", "--meter="), CLI_PARSE_SYNTAX);
-    cr_assert_str_eq(msg, "--meter: unknown mode '' (expected native or reference)");
+    snprintf(want, sizeof want, "--meter: unknown mode '' %s", modes);
+    cr_assert_str_eq(msg, want);
+    cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--fuel", "1", "--meter", "pre-metered"),
+                 CLI_PARSE_SYNTAX);
+    snprintf(want, sizeof want, "--meter: unknown mode 'pre-metered' %s", modes);
+    cr_assert_str_eq(msg, want);
     cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--fuel", "1", "--meter"), CLI_PARSE_SYNTAX);
     cr_assert_str_eq(msg, "option --meter needs a value");
     cr_assert_eq(PARSE(&o, msg, "run", "x.wasm", "--fuel", "1", "--meter", "native", "--meter",
@@ -919,6 +966,263 @@ Test(cli_options, option_names)
     cr_assert_null(cli_option_name(CLI_CMD_VALIDATE, "--fuel"));
 }
 
+/* ---- instrument ---- */
+
+Test(cli_instrument, defaults)
+{
+    cli_options o;
+    char msg[256];
+    cr_assert_eq(PARSE(&o, msg, "instrument", "in.wasm", "-o", "out.wasm"), CLI_PARSE_OK, "%s",
+                 msg);
+    cr_assert_eq(o.command, CLI_CMD_INSTRUMENT);
+    cr_assert_str_eq(o.file, "in.wasm");
+    cr_assert_str_eq(o.output, "out.wasm");
+    cr_assert_eq(o.backend, WVM_GAS_IMPORT);
+    cr_assert_null(o.cost_model);
+    cr_assert_null(o.gas_module);
+    cr_assert_eq(o.gas_module_len, 0);
+    cr_assert_null(o.gas_name);
+    cr_assert_null(o.gas_global);
+    cr_assert_eq(o.gas_limit, 0);
+    cr_assert_eq(o.metering, WVM_METER_OFF);
+    cr_assert_null(o.invoke);
+
+    /* -o and the options before FILE; a value starting with '-' is still the value. */
+    cr_assert_eq(PARSE(&o, msg, "instrument", "-o", "-out.wasm", "--cost-model", "uniform",
+                       "in.wasm"),
+                 CLI_PARSE_OK, "%s", msg);
+    cr_assert_str_eq(o.output, "-out.wasm");
+    cr_assert_str_eq(o.file, "in.wasm");
+    cr_assert_str_eq(o.cost_model, "uniform", "--cost-model needs no --fuel here");
+    cr_assert_eq(PARSE(&o, msg, "instrument", "in.wasm", "-o", "out.wasm", "--cost-model=c.txt"),
+                 CLI_PARSE_OK);
+    cr_assert_str_eq(o.cost_model, "c.txt");
+    cr_assert_eq(PARSE(&o, msg, "instrument", "-o", "out.wasm", "--", "-in.wasm"), CLI_PARSE_OK);
+    cr_assert_str_eq(o.file, "-in.wasm");
+    cr_assert_eq(PARSE(&o, msg, "instrument", "in.wasm", "-o", "out.wasm", "--help"),
+                 CLI_PARSE_OK);
+    cr_assert_eq(o.command, CLI_CMD_HELP);
+}
+
+Test(cli_instrument, import_backend)
+{
+    cli_options o;
+    char msg[256];
+    cr_assert_eq(PARSE(&o, msg, "instrument", "in.wasm", "-o", "out.wasm", "--backend", "import",
+                       "--gas-import", "metering.usegas"),
+                 CLI_PARSE_OK, "%s", msg);
+    cr_assert_eq(o.backend, WVM_GAS_IMPORT);
+    cr_assert_eq(o.gas_module_len, 8);
+    cr_assert_eq(strncmp(o.gas_module, "metering", o.gas_module_len), 0);
+    cr_assert_str_eq(o.gas_name, "usegas");
+
+    /* Split at the first '.': the function name may contain more. */
+    cr_assert_eq(PARSE(&o, msg, "instrument", "in.wasm", "-o", "out.wasm", "--gas-import=a.b.c"),
+                 CLI_PARSE_OK, "%s", msg);
+    cr_assert_eq(o.gas_module_len, 1);
+    cr_assert_eq(o.gas_module[0], 'a');
+    cr_assert_str_eq(o.gas_name, "b.c");
+    cr_assert_eq(PARSE(&o, msg, "instrument", "in.wasm", "-o", "out.wasm", "--gas-import", "e.."),
+                 CLI_PARSE_OK, "%s", msg);
+    cr_assert_eq(o.gas_module_len, 1);
+    cr_assert_str_eq(o.gas_name, ".");
+}
+
+Test(cli_instrument, global_backend)
+{
+    cli_options o;
+    char msg[256];
+    cr_assert_eq(PARSE(&o, msg, "instrument", "in.wasm", "-o", "out.wasm", "--backend", "global"),
+                 CLI_PARSE_OK, "%s", msg);
+    cr_assert_eq(o.backend, WVM_GAS_GLOBAL);
+    cr_assert_null(o.gas_global);
+    cr_assert_eq(o.gas_limit, 0);
+
+    /* --gas-limit is parsed like --fuel; the options may come in any order. */
+    static const struct {
+        char *text;
+        uint64_t value;
+    } limits[] = {
+        {"1e9", 1000000000ull},
+        {"1_000_000", 1000000ull},
+        {"1.5e6", 1500000ull},
+        {"0", 0},
+        {"18446744073709551615", UINT64_MAX},
+    };
+    for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
+        cr_assert_eq(PARSE(&o, msg, "instrument", "--gas-limit", limits[i].text, "--gas-global",
+                           "fuel", "in.wasm", "--backend=global", "-o", "out.wasm"),
+                     CLI_PARSE_OK, "%s", msg);
+        cr_assert_eq(o.gas_limit, limits[i].value, "--gas-limit %s", limits[i].text);
+        cr_assert_str_eq(o.gas_global, "fuel");
+        cr_assert_eq(o.backend, WVM_GAS_GLOBAL);
+    }
+    cr_assert_eq(PARSE(&o, msg, "instrument", "in.wasm", "-o", "out.wasm", "--backend", "global",
+                       "--gas-limit=42"),
+                 CLI_PARSE_OK, "%s", msg);
+    cr_assert_eq(o.gas_limit, 42);
+}
+
+/* PARSE must give CLI_PARSE_SYNTAX with exactly the message want. */
+#define EXPECT_SYNTAX(want, ...)                                                                \
+    do {                                                                                        \
+        cli_options o_;                                                                         \
+        char msg_[256];                                                                         \
+        cr_assert_eq(PARSE(&o_, msg_, __VA_ARGS__), CLI_PARSE_SYNTAX, "accepted: %s", want);   \
+        cr_assert_str_eq(msg_, want);                                                           \
+    } while (0)
+
+Test(cli_instrument, usage_errors)
+{
+    EXPECT_SYNTAX("missing -o OUT.wasm (the instrumented module's path)", "instrument",
+                  "in.wasm");
+    EXPECT_SYNTAX("missing -o OUT.wasm (the instrumented module's path)", "instrument",
+                  "in.wasm", "--backend", "global");
+    EXPECT_SYNTAX("missing FILE operand", "instrument", "-o", "out.wasm");
+    EXPECT_SYNTAX("missing FILE operand", "instrument");
+    EXPECT_SYNTAX("option -o needs a value", "instrument", "in.wasm", "-o");
+    EXPECT_SYNTAX("-o needs a file name", "instrument", "in.wasm", "-o", "");
+    EXPECT_SYNTAX("option -o given more than once", "instrument", "in.wasm", "-o", "a.wasm",
+                  "-o", "b.wasm");
+    /* A one-letter option has no -o=VALUE form, and no -oVALUE form. */
+    EXPECT_SYNTAX("unknown option '-o=out.wasm'", "instrument", "in.wasm", "-o=out.wasm");
+    EXPECT_SYNTAX("unknown option '-oout.wasm'", "instrument", "in.wasm", "-oout.wasm");
+    EXPECT_SYNTAX("unexpected argument 'b.wasm'", "instrument", "a.wasm", "b.wasm", "-o",
+                  "out.wasm");
+    EXPECT_SYNTAX("option --cost-model needs a value", "instrument", "in.wasm", "-o", "out.wasm",
+                  "--cost-model");
+    EXPECT_SYNTAX("--cost-model needs default, uniform or a file name", "instrument", "in.wasm",
+                  "-o", "out.wasm", "--cost-model=");
+    EXPECT_SYNTAX("option --cost-model given more than once", "instrument", "in.wasm", "-o",
+                  "out.wasm", "--cost-model", "default", "--cost-model=uniform");
+
+    /* run's options are not instrument's, and the other way round. */
+    EXPECT_SYNTAX("unknown option '--fuel'", "instrument", "in.wasm", "-o", "out.wasm",
+                  "--fuel", "1");
+    EXPECT_SYNTAX("unknown option '--invoke'", "instrument", "in.wasm", "-o", "out.wasm",
+                  "--invoke", "f");
+    EXPECT_SYNTAX("unknown option '--report-fuel'", "instrument", "in.wasm", "-o", "out.wasm",
+                  "--report-fuel");
+    EXPECT_SYNTAX("unknown option '-o'", "run", "in.wasm", "-o", "out.wasm");
+    EXPECT_SYNTAX("unknown option '-o'", "validate", "in.wasm", "-o", "out.wasm");
+    EXPECT_SYNTAX("unknown option '--backend'", "run", "in.wasm", "--backend", "global");
+    EXPECT_SYNTAX("unknown option '--gas-import'", "validate", "in.wasm", "--gas-import",
+                  "env.gas");
+    EXPECT_SYNTAX("unknown option '--gas-limit'", "run", "in.wasm", "--fuel", "1",
+                  "--gas-limit", "1");
+}
+
+Test(cli_instrument, backend_errors)
+{
+    EXPECT_SYNTAX("--backend: unknown backend 'jit' (expected import or global)", "instrument",
+                  "in.wasm", "-o", "out.wasm", "--backend", "jit");
+    EXPECT_SYNTAX("--backend: unknown backend 'Global' (expected import or global)",
+                  "instrument", "in.wasm", "-o", "out.wasm", "--backend", "Global");
+    EXPECT_SYNTAX("--backend: unknown backend '' (expected import or global)", "instrument",
+                  "in.wasm", "-o", "out.wasm", "--backend=");
+    EXPECT_SYNTAX("option --backend needs a value", "instrument", "in.wasm", "-o", "out.wasm",
+                  "--backend");
+    EXPECT_SYNTAX("option --backend given more than once", "instrument", "in.wasm", "-o",
+                  "out.wasm", "--backend", "global", "--backend", "global");
+
+    /* Each backend's options are errors with the other backend, in any order. */
+    const char *no_global = "needs --backend global (the import backend has no gas global)";
+    char want[256];
+    snprintf(want, sizeof want, "--gas-global %s", no_global);
+    EXPECT_SYNTAX(want, "instrument", "in.wasm", "-o", "out.wasm", "--gas-global", "g");
+    EXPECT_SYNTAX(want, "instrument", "in.wasm", "-o", "out.wasm", "--gas-global", "g",
+                  "--backend", "import");
+    snprintf(want, sizeof want, "--gas-limit %s", no_global);
+    EXPECT_SYNTAX(want, "instrument", "in.wasm", "-o", "out.wasm", "--gas-limit", "1e9");
+    EXPECT_SYNTAX(want, "instrument", "--backend=import", "in.wasm", "-o", "out.wasm",
+                  "--gas-limit=0");
+    const char *no_import =
+        "--gas-import needs --backend import (the global backend imports nothing)";
+    EXPECT_SYNTAX(no_import, "instrument", "in.wasm", "-o", "out.wasm", "--backend", "global",
+                  "--gas-import", "env.gas");
+    EXPECT_SYNTAX(no_import, "instrument", "--gas-import", "env.gas", "in.wasm", "-o",
+                  "out.wasm", "--backend", "global", "--gas-limit", "5");
+}
+
+Test(cli_instrument, gas_option_errors)
+{
+    const char *expected = "(expected MODULE.NAME, e.g. env.gas)";
+    static const struct {
+        char *value;
+        const char *problem;
+    } bad[] = {
+        {"envgas", "has no '.' between the module and the function name"},
+        {"", "has no '.' between the module and the function name"},
+        {".gas", "has an empty module name"},
+        {".", "has an empty module name"},
+        {"env.", "has an empty function name"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char want[256];
+        snprintf(want, sizeof want, "--gas-import: '%s' %s %s", bad[i].value, bad[i].problem,
+                 expected);
+        EXPECT_SYNTAX(want, "instrument", "in.wasm", "-o", "out.wasm", "--gas-import",
+                      bad[i].value);
+    }
+    EXPECT_SYNTAX("option --gas-import needs a value", "instrument", "in.wasm", "-o",
+                  "out.wasm", "--gas-import");
+    EXPECT_SYNTAX("option --gas-import given more than once", "instrument", "in.wasm", "-o",
+                  "out.wasm", "--gas-import", "a.b", "--gas-import=a.b");
+
+    EXPECT_SYNTAX("--gas-global needs a name", "instrument", "in.wasm", "-o", "out.wasm",
+                  "--backend", "global", "--gas-global", "");
+    EXPECT_SYNTAX("option --gas-global given more than once", "instrument", "in.wasm", "-o",
+                  "out.wasm", "--backend", "global", "--gas-global", "a", "--gas-global", "a");
+
+    /* --gas-limit reports like --fuel. */
+    static const struct {
+        char *value;
+        const char *message;
+    } limits[] = {
+        {"1.5", "--gas-limit: '1.5' is not a whole number"},
+        {"-1", "--gas-limit: '-1' is negative"},
+        {"+1", "--gas-limit: '+1' must be written without a sign"},
+        {"1e20", "--gas-limit: '1e20' is too large (the maximum is 18446744073709551615)"},
+        {"abc", "--gas-limit: 'abc' is not a number (expected a whole number such as 1000000, "
+                "1_000_000 or 1e9)"},
+    };
+    for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++)
+        EXPECT_SYNTAX(limits[i].message, "instrument", "in.wasm", "-o", "out.wasm", "--backend",
+                      "global", "--gas-limit", limits[i].value);
+    EXPECT_SYNTAX("option --gas-limit needs a value", "instrument", "in.wasm", "-o", "out.wasm",
+                  "--backend", "global", "--gas-limit");
+}
+
+Test(cli_instrument, option_names)
+{
+    cr_assert_str_eq(cli_option_name(CLI_CMD_INSTRUMENT, "-o"), "-o");
+    cr_assert_str_eq(cli_option_name(CLI_CMD_INSTRUMENT, "--cost-model=x"), "--cost-model");
+    cr_assert_str_eq(cli_option_name(CLI_CMD_INSTRUMENT, "--gas-limit=5"), "--gas-limit");
+    cr_assert_str_eq(cli_option_name(CLI_CMD_INSTRUMENT, "--backend"), "--backend");
+    cr_assert_null(cli_option_name(CLI_CMD_INSTRUMENT, "-o=x"));
+    cr_assert_null(cli_option_name(CLI_CMD_INSTRUMENT, "--fuel"));
+    cr_assert_null(cli_option_name(CLI_CMD_RUN, "-o"));
+    cr_assert_null(cli_option_name(CLI_CMD_RUN, "--gas-import"));
+    cr_assert_str_eq(cli_option_name(CLI_CMD_RUN, "--cost-model"), "--cost-model");
+}
+
+Test(cli_usage, help_documents_instrument)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    cr_assert_not_null(f);
+    cli_print_help(f);
+    fclose(f);
+    const char *needles[] = {"instrument",   "-o OUT",          "--backend KIND",
+                             "import",       "global",          "--gas-import MODULE.NAME",
+                             "--gas-global NAME", "--gas-limit N", "premetered",
+                             "2^64-1"};
+    for (size_t i = 0; i < sizeof needles / sizeof needles[0]; i++)
+        cr_assert_not_null(strstr(text, needles[i]), "help lacks '%s'", needles[i]);
+    free(text);
+}
+
 Test(cli_usage, help_documents_fuel)
 {
     char *text = NULL;
@@ -948,6 +1252,8 @@ Test(cli_usage, mentions_commands)
         cr_assert_not_null(
             strstr(text, "wvm run [OPTION...] FILE.wasm [OPTION...] [--invoke NAME [ARG...] [OPTION...]]"));
         cr_assert_not_null(strstr(text, "wvm validate FILE.wasm"));
+        cr_assert_not_null(
+            strstr(text, "wvm instrument [OPTION...] FILE.wasm -o OUT.wasm [OPTION...]"));
         cr_assert_not_null(strstr(text, "--version"));
         free(text);
     }

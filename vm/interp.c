@@ -285,6 +285,21 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
         pc += 3;
         NEXT();
     }
+    /* Charges computed by the program (calls to the gas function of instrumented modules):
+     * as `fuel`, so that a short charge stops here and resuming retries it. */
+#define FUEL_DYN_CASE(id, in)                                                                  \
+    CASE(id)                                                                                   \
+    {                                                                                          \
+        uint64_t cost = RD_##in(pc[1]);                                                        \
+        if (unlikely(fuel < cost))                                                             \
+            TRAP(VM_TRAP_OUT_OF_FUEL);                                                         \
+        fuel -= cost;                                                                          \
+        pc += 2;                                                                               \
+        NEXT();                                                                                \
+    }
+    FUEL_DYN_CASE(fuel_dyn64, u64)
+    FUEL_DYN_CASE(fuel_dyn32, u32)
+#undef FUEL_DYN_CASE
 
     /* ---- control ---- */
     CASE(unreachable) { TRAP(VM_TRAP_UNREACHABLE); }

@@ -93,6 +93,7 @@ typedef struct {
     uint32_t *site_words;
     uint32_t nsites, capsites, capsite_words;
     bool in_else_arm;       /* translating the empty else arm given to an `if` without one */
+    uint32_t gas_func;      /* direct calls to it become fuel charges (VM_NO_GAS_FUNC: none) */
 
     /* The conditional branch whose not-taken path entered the pending block, while nothing
      * was emitted after it (ft_branch_end == ncode): the block's charge may then go into the
@@ -839,9 +840,35 @@ static void translate_local_set(tr_state *t, uint32_t x, bool tee)
         pop_val(t);
 }
 
+/* A direct call to the gas function: a fuel charge of its argument instead of a call. A
+ * constant becomes a `fuel` instruction (an i32 zero-extended, as deferred i32 constants
+ * are); anything else a fuel_dyn instruction reading its slot. The charge is a separate
+ * instruction even when the code is metered per block, so that a short charge stops before
+ * it (resumable there) and the metered blocks and their charge sites stay as they are; the
+ * block's own charge, if still pending, is placed first. */
+static void translate_gas_call(tr_state *t)
+{
+    tr_val v = t->vals[t->nvals - 1];
+    if (t->fuel_pending)
+        flush_fuel(t);
+    if (v.kind == VAL_CONST) {
+        pop_val(t);
+        if (v.bits)
+            emit_fuel(t, v.type == WASM_I32 ? (uint32_t)v.bits : v.bits);
+        return;
+    }
+    uint32_t s = pop_slot(t);
+    emit_op(t, v.type == WASM_I32 ? VM_OP_fuel_dyn32 : VM_OP_fuel_dyn64);
+    emit_word(t, s);
+}
+
 static void translate_call(tr_state *t, uint32_t func_index, const wasm_functype *ft,
                            bool indirect, uint32_t table, uint32_t type_index)
 {
+    if (!indirect && func_index == t->gas_func) {
+        translate_gas_call(t);
+        return;
+    }
     uint32_t index_slot = 0;
     if (indirect)
         index_slot = pop_slot(t);
@@ -1324,12 +1351,36 @@ static bool translate_body(tr_state *t)
     }
 }
 
+/* Whether function x of m is an import of type (i64) -> () or (i32) -> (). */
+static bool is_gas_func(const wasm_module *m, uint32_t x)
+{
+    if (x >= m->nfunc_imports)
+        return false;
+    const wasm_functype *ft = &m->types[m->func_types[x]];
+    if (ft->nparams != 1 || ft->nresults != 0)
+        return false;
+    uint8_t p = wasm_functype_params(ft)[0];
+    return p == WASM_I64 || p == WASM_I32;
+}
+
 wasm_status vm_translate(const wasm_module *m, uint32_t func_index, vm_meter_mode meter,
                          const wasm_cost_model *costs, vm_code **out, wasm_error *err)
+{
+    vm_translate_opts opts = {meter, costs, VM_NO_GAS_FUNC};
+    return vm_translate_ex(m, func_index, &opts, out, err);
+}
+
+wasm_status vm_translate_ex(const wasm_module *m, uint32_t func_index,
+                            const vm_translate_opts *opts, vm_code **out, wasm_error *err)
 {
     *out = NULL;
     const wasm_func *fn = &m->funcs[func_index - m->nfunc_imports];
     const wasm_functype *type = &m->types[fn->type];
+    const wasm_cost_model *costs = opts->costs;
+    if (opts->gas_func != VM_NO_GAS_FUNC && !is_gas_func(m, opts->gas_func))
+        return wasm_error_set(err, WASM_ERR_USAGE, fn->code_offset, func_index,
+                              "gas function %u is not an imported (i64) -> () or "
+                              "(i32) -> () function", opts->gas_func);
     tr_state t;
     memset(&t, 0, sizeof t);
     t.m = m;
@@ -1338,8 +1389,9 @@ wasm_status vm_translate(const wasm_module *m, uint32_t func_index, vm_meter_mod
     t.nlocals = type->nparams + fn->nlocals;
     t.last_pos = NO_POS;
     t.ft_branch_pos = NO_POS;
-    t.meter = costs ? meter : VM_METER_OFF;
+    t.meter = costs ? opts->meter : VM_METER_OFF;
     t.costs = costs;
+    t.gas_func = opts->gas_func;
     wasm_status status = WASM_ERR_NOMEM;
     vm_code *code = NULL;
 

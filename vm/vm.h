@@ -192,6 +192,24 @@ typedef enum {
  * cost model (ignored with VM_METER_OFF). */
 wasm_status vm_translate(const wasm_module *m, uint32_t func_index, vm_meter_mode meter,
                          const struct wasm_cost_model *costs, vm_code **out, wasm_error *err);
+
+/* Options of vm_translate_ex. */
+typedef struct {
+    vm_meter_mode meter;
+    const struct wasm_cost_model *costs;    /* ignored with VM_METER_OFF */
+    /* VM_NO_GAS_FUNC, or the index of an imported function of type (i64) -> () or
+     * (i32) -> () that is bound to the store's fuel (instrumented and pre-metered modules):
+     * every direct `call` to it is translated into a fuel charge of its argument (unsigned;
+     * an i32 is zero-extended), which traps with VM_TRAP_OUT_OF_FUEL, charging nothing and
+     * resumable at that charge, when less fuel remains. Indirect calls reach the imported
+     * function itself, which the runtime binds to the same charge. */
+    uint32_t gas_func;
+} vm_translate_opts;
+#define VM_NO_GAS_FUNC UINT32_MAX
+
+/* vm_translate with options (vm_translate is this with gas_func = VM_NO_GAS_FUNC). */
+wasm_status vm_translate_ex(const wasm_module *m, uint32_t func_index,
+                            const vm_translate_opts *opts, vm_code **out, wasm_error *err);
 void vm_code_free(vm_code *code);
 
 /* ---- memory and table operations shared with the runtime (instantiation, API) ---- */
