@@ -44,6 +44,13 @@ wvm_store *wvm_store_new(wvm_engine *engine, void *user_data)
     /* The store's own copy of the model outlives exec's use of it (both die in
      * wvm_store_delete), whatever happens to the engine. */
     store->cost_model = engine->cost_model;
+    if (store->config.metering == WVM_METER_INSTRUMENT ||
+        store->config.metering == WVM_METER_PREMETERED) {
+        /* The code charges the dynamic costs itself, through its gas calls; the VM charges
+         * only what no code can see, the host entry. */
+        store->cost_model.bulk_unit = 0;
+        store->cost_model.grow_page = 0;
+    }
     if (store->config.metering != WVM_METER_OFF)
         vm_exec_set_metering(store->exec, &store->cost_model);
     return store;
