@@ -5,7 +5,7 @@ Each round runs every kernel once on every runtime, in a rotating order, for --r
 (interleaved, so that a burst of load from elsewhere hits all runtimes alike); the reported
 time is the median wall-clock time of a whole process (start, load, run, exit). Runtimes:
 the kernel's native build (gcc -O2), wvm unmetered, wvm with native metering and a huge fuel
-budget, and wabt's spectest-interp (the interpreter of wasm-interp, driven by a generated
+budget, wvm with in-VM instrumentation (--meter instrument), and wabt's spectest-interp (the interpreter of wasm-interp, driven by a generated
 JSON script since wasm-interp cannot pass arguments). Every run's checksum must equal the
 native one: a mismatch, trap or error is reported and makes the run fail (exit 1).
 
@@ -13,7 +13,7 @@ Then: load time of bench/wasm/large.wasm (decode + validate + translate, MB/s of
 section), translated code size per byte of Wasm code, and peak memory (max RSS) per runtime.
 
 --callgrind counts instructions instead (valgrind --tool=callgrind, one run each of native,
-wvm and wvm metered; no wasm-interp): exact and immune to the machine's load, but ~50x
+wvm, wvm metered and wvm instrumented; no wasm-interp): exact and immune to the machine's load, but ~50x
 slower, so use it with --only and/or --scale.
 
 Options: --reps N (default 5), --only NAME[,NAME...], --no-interp, --scale F (multiplies
@@ -37,8 +37,9 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.environ.get("BUILD", "build")
 FUEL = "1000000000000000000"
-RUNTIMES = ["native", "wvm", "wvm_fuel", "interp"]
-LABELS = {"native": "native", "wvm": "wvm", "wvm_fuel": "wvm+fuel", "interp": "wasm-interp"}
+RUNTIMES = ["native", "wvm", "wvm_fuel", "wvm_instr", "interp"]
+LABELS = {"native": "native", "wvm": "wvm", "wvm_fuel": "wvm+fuel", "wvm_instr": "wvm+instr",
+          "interp": "wasm-interp"}
 
 
 def load_manifest():
@@ -139,6 +140,8 @@ def commands(k, n, outdir):
         "native": [os.path.join(ROOT, BUILD, "bench", "native", k["name"]), str(n)],
         "wvm": [wvm, "run", module, "--invoke", k["export"], str(n)],
         "wvm_fuel": [wvm, "run", module, "--fuel", FUEL, "--invoke", k["export"], str(n)],
+        "wvm_instr": [wvm, "run", module, "--fuel", FUEL, "--meter", "instrument", "--invoke",
+                      k["export"], str(n)],
     }
     script = {"source_filename": k["name"] + ".wast", "commands": [
         # spectest-interp resolves the module relative to the script.
@@ -316,30 +319,36 @@ def main():
     unit = "M instr" if args.callgrind else "ms"
     scale = 1e-6 if args.callgrind else 1e3
     cols = ["kernel", "n", f"native {unit}", f"wvm {unit}", f"wvm+fuel {unit}",
-            f"wasm-interp {unit}", "in-VM instr.", "wvm/native", "fuel overhead",
-            "wasm-interp/wvm"]
+            f"wvm+instr {unit}", f"wasm-interp {unit}", "wvm/native", "wvm+fuel/native",
+            "fuel overhead", "instr. overhead", "wasm-interp/wvm"]
     if not args.callgrind:
         cols.append("wvm spread")
     print("| " + " | ".join(cols) + " |")
     print("|" + "|".join(" --- " for _ in cols) + "|")
-    ratios = {"wvm/native": [], "fuel": [], "interp/wvm": []}
+    ratios = {"wvm/native": [], "fuel/native": [], "fuel": [], "instr": [], "interp/wvm": []}
     for k in kernels:
         nm = k["name"]
-        nat, w, wf, wi = (med(nm, r) for r in RUNTIMES)
-        r1, r2, r3 = ratio(w, nat), ratio(wf, w), ratio(wi, w)
+        nat, w, wf, wn, wi = (med(nm, r) for r in RUNTIMES)
+        r1, rf, r2, rn, r3 = ratio(w, nat), ratio(wf, nat), ratio(wf, w), ratio(wn, w), ratio(wi, w)
         ratios["wvm/native"].append(r1)
+        ratios["fuel/native"].append(rf)
         ratios["fuel"].append(r2)
+        ratios["instr"].append(rn)
         ratios["interp/wvm"].append(r3)
-        row = [nm, str(k["n"])] + [fmt(v * scale if v else None, 1) for v in (nat, w, wf, wi)]
-        row += ["n/a", fmt(r1, 2, "x"), fmt(r2, 3, "x"), fmt(r3, 2, "x")]
+        row = [nm, str(k["n"])] + [fmt(v * scale if v else None, 1)
+                                   for v in (nat, w, wf, wn, wi)]
+        row += [fmt(r1, 2, "x"), fmt(rf, 2, "x"), fmt(r2, 3, "x"), fmt(rn, 3, "x"),
+                fmt(r3, 2, "x")]
         if not args.callgrind:
             v = samples[(nm, "wvm")]
             row.append(fmt((max(v) - min(v)) / statistics.median(v) * 100, 0, " %")
                        if len(v) > 1 else "n/a")
         print("| " + " | ".join(row) + " |")
-    gm = ["**geomean**", "", "", "", "", "", "n/a",
+    gm = ["**geomean**", "", "", "", "", "", "",
           "**" + fmt(geomean(ratios["wvm/native"]), 2, "x") + "**",
+          "**" + fmt(geomean(ratios["fuel/native"]), 2, "x") + "**",
           "**" + fmt(geomean(ratios["fuel"]), 3, "x") + "**",
+          "**" + fmt(geomean(ratios["instr"]), 3, "x") + "**",
           "**" + fmt(geomean(ratios["interp/wvm"]), 2, "x") + "**"]
     if not args.callgrind:
         gm.append("")
@@ -348,8 +357,9 @@ def main():
     if interp_note:
         print(f"({interp_note}.)")
         print()
-    print("in-VM instr.: left for the instrumentation issue. Spread: (max - min) / median "
-          "of the wvm runs.")
+    print("wvm+fuel: native metering; wvm+instr: in-VM instrumentation (--meter instrument: "
+          "the module is instrumented at load, its gas calls become fuel charges). Overheads "
+          "are relative to unmetered wvm. Spread: (max - min) / median of the wvm runs.")
     print()
 
     if not args.callgrind:
