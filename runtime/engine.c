@@ -165,6 +165,22 @@ static uint32_t rt_frame_func_index(const vm_func *f)
     return rt_user_func_index(inst->module, f->func_index);
 }
 
+/* A code offset in Wasm function f as the user's module has it (modules instrumented at load
+ * run other code: offsets are mapped back to the user's instructions). */
+static size_t rt_frame_offset(const vm_func *f, size_t offset)
+{
+    const wvm_instance *inst = f->instance->embedder;
+    const wvm_module *module = inst->module;
+    if (!module->offset_maps || f->func_index < module->m.nfunc_imports)
+        return offset;
+    uint32_t defined = f->func_index - module->m.nfunc_imports;
+    const rt_instr_body *map = &module->offset_maps[defined];
+    size_t start = module->m.funcs[defined].code_offset;
+    if (offset < start)
+        return offset;
+    return rt_instr_input_offset(map->offsets, map->noffsets, (uint32_t)(offset - start));
+}
+
 wvm_status rt_error_trap(wvm_store *store, wvm_error *err, const vm_trap *trap)
 {
     rt_host_trap *ht = &store->host_trap;
@@ -188,7 +204,7 @@ wvm_status rt_error_trap(wvm_store *store, wvm_error *err, const vm_trap *trap)
         const vm_backtrace_frame *vf = &trap->frames[i];
         wvm_frame *wf = &err->backtrace[err->backtrace_len++];
         wf->func_index = rt_frame_func_index(vf->func);
-        wf->offset = vf->offset;
+        wf->offset = rt_frame_offset(vf->func, vf->offset);
         wf->name = wasm_module_func_name(vf->func->instance->module, vf->func->func_index,
                                          &wf->name_len);
     }
@@ -198,14 +214,14 @@ wvm_status rt_error_trap(wvm_store *store, wvm_error *err, const vm_trap *trap)
         const wasm_module *m = f->instance->module;
         uint32_t len = 0;
         const char *fname = wasm_module_func_name(m, f->func_index, &len);
-        err->offset = trap->offset;
+        err->offset = rt_frame_offset(f, trap->offset);
         err->func_index = rt_frame_func_index(f);
         if (fname)
             n = snprintf(err->message, sizeof err->message, "%s in function $%.*s at offset 0x%zx",
-                         name, (int)len, fname, trap->offset);
+                         name, (int)len, fname, (size_t)err->offset);
         else
             n = snprintf(err->message, sizeof err->message, "%s in function #%u at offset 0x%zx",
-                         name, err->func_index, trap->offset);
+                         name, err->func_index, (size_t)err->offset);
     } else {
         n = snprintf(err->message, sizeof err->message, "%s", name);
     }
@@ -384,7 +400,8 @@ static wasm_status rt_module_instrument(const wvm_engine *engine, wvm_module *mo
     uint8_t *bytes;
     size_t size;
     uint32_t gas_func;
-    wasm_status st = rt_instrument_module(m, &o, &bytes, &size, &gas_func, err);
+    wasm_status st = rt_instrument_module_mapped(m, &o, &bytes, &size, &gas_func,
+                                                 &module->offset_maps, err);
     if (st != WASM_OK)
         return st;
     loader_free(m);
@@ -444,6 +461,7 @@ static void rt_module_free(wvm_module *module)
         free(module->codes);
     }
     rt_module_types_free(module);
+    rt_instr_maps_free(module->offset_maps, module->m.nfuncs);
     loader_free(&module->m);
     free(module);
 }

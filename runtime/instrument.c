@@ -527,6 +527,24 @@ static wasm_status build(instrumenter *in, uint32_t *gas_func, wasm_error *err)
 wasm_status rt_instrument_module(const wasm_module *m, const rt_instr_options *o, uint8_t **out,
                                  size_t *out_size, uint32_t *gas_func, wasm_error *err)
 {
+    return rt_instrument_module_mapped(m, o, out, out_size, gas_func, NULL, err);
+}
+
+void rt_instr_maps_free(rt_instr_body *maps, uint32_t n)
+{
+    if (!maps)
+        return;
+    for (uint32_t i = 0; i < n; i++)
+        rt_instr_body_free(&maps[i]);
+    free(maps);
+}
+
+wasm_status rt_instrument_module_mapped(const wasm_module *m, const rt_instr_options *o,
+                                        uint8_t **out, size_t *out_size, uint32_t *gas_func,
+                                        rt_instr_body **maps, wasm_error *err)
+{
+    if (maps)
+        *maps = NULL;
     *out = NULL;
     *out_size = 0;
     wasm_status st = wasm_cost_model_check_module(o->costs, m, err);
@@ -542,6 +560,21 @@ wasm_status rt_instrument_module(const wasm_module *m, const rt_instr_options *o
     if (st == WASM_OK) {
         loader_encode_options eo = {.funcs = in.overrides};
         st = loader_encode_with(&in.out, &eo, out, out_size, err);
+    }
+    if (st == WASM_OK && maps) {
+        /* Hand the offset maps over; the rest of each body goes. */
+        *maps = calloc(m->nfuncs ? m->nfuncs : 1, sizeof **maps);
+        if (!*maps) {
+            free(*out);
+            *out = NULL;
+            *out_size = 0;
+            st = nomem(err);
+        }
+        for (uint32_t i = 0; *maps && i < m->nfuncs; i++) {
+            (*maps)[i].offsets = in.bodies[i].offsets;
+            (*maps)[i].noffsets = in.bodies[i].noffsets;
+            in.bodies[i].offsets = NULL;
+        }
     }
     if (in.bodies)
         for (uint32_t i = 0; i < m->nfuncs; i++)

@@ -47,14 +47,28 @@ static inline uint32_t rt_instr_func_index(const rt_instr_ctx *c, uint32_t index
     return index >= c->shift_from ? index + 1 : index;
 }
 
-/* A rewritten body: code (up to and including the final end) and the locals it adds after
- * the function's own. Both malloc'd (NULL when empty); free with rt_instr_body_free. */
+/* Where an instruction of the input went: its offset in the output body's code, and its file
+ * offset in the input module. */
 typedef struct {
+    uint32_t out_rel;
+    uint32_t in_offset;
+} rt_instr_offset;
+
+/* A rewritten body: code (up to and including the final end), the locals it adds after the
+ * function's own, and one offset entry per input instruction (out_rel ascending). All
+ * malloc'd (NULL when empty); free with rt_instr_body_free. */
+typedef struct rt_instr_body {
     uint8_t *code;
     size_t code_len;
     uint8_t *extra_locals;
     uint32_t nextra_locals;
+    rt_instr_offset *offsets;
+    uint32_t noffsets;
 } rt_instr_body;
+
+/* The input file offset of the code at output body offset out_rel: that of the instruction
+ * there, or for injected code, of the input instruction it was injected for (the next one). */
+uint32_t rt_instr_input_offset(const rt_instr_offset *offsets, uint32_t n, uint32_t out_rel);
 
 /* Rewrites defined function `defined` (index into m->funcs) whose metered blocks' charges are
  * sites[0..nsites) (from vm_translate with VM_METER_BLOCKS, in code order). Returns WASM_OK,
@@ -89,6 +103,13 @@ typedef struct {
  * wvm_instrument documents, in wasm_error form, with offsets into m. */
 wasm_status rt_instrument_module(const wasm_module *m, const rt_instr_options *o, uint8_t **out,
                                  size_t *out_size, uint32_t *gas_func, wasm_error *err);
+
+/* As rt_instrument_module, also handing over each defined function's offset map: *maps gets
+ * m->nfuncs bodies whose offsets (only) are set; free with rt_instr_maps_free. */
+wasm_status rt_instrument_module_mapped(const wasm_module *m, const rt_instr_options *o,
+                                        uint8_t **out, size_t *out_size, uint32_t *gas_func,
+                                        rt_instr_body **maps, wasm_error *err);
+void rt_instr_maps_free(rt_instr_body *maps, uint32_t n);
 
 /* The import of m that binds to a gas function ((env.gas (param i64)) or metering.usegas
  * with an i32 or i64 parameter, no results), as an index into m->imports; UINT32_MAX when

@@ -58,7 +58,41 @@ typedef struct {
     wasm_writer w;
     scratch_locals locals;
     uint32_t func_index;    /* of the input module, for errors */
+    rt_instr_offset *offsets;   /* one per input instruction copied so far */
+    uint32_t noffsets, capoffsets;
+    bool oom;
 } body_writer;
+
+/* Records that the input instruction at file offset in_offset starts here in the output. */
+static void map_here(body_writer *b, size_t in_offset)
+{
+    if (b->noffsets == b->capoffsets) {
+        uint32_t cap = b->capoffsets ? b->capoffsets * 2 : 64;
+        rt_instr_offset *p = realloc(b->offsets, cap * sizeof *p);
+        if (!p) {
+            b->oom = true;
+            return;
+        }
+        b->offsets = p;
+        b->capoffsets = cap;
+    }
+    b->offsets[b->noffsets++] = (rt_instr_offset){(uint32_t)b->w.len, (uint32_t)in_offset};
+}
+
+uint32_t rt_instr_input_offset(const rt_instr_offset *offsets, uint32_t n, uint32_t out_rel)
+{
+    uint32_t lo = 0, hi = n; /* the first entry with out_rel >= the one wanted */
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (offsets[mid].out_rel < out_rel)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == n)
+        return n ? offsets[n - 1].in_offset : 0;
+    return offsets[lo].in_offset;
+}
 
 wasm_status rt_instr_scan(const wasm_module *m, rt_instr_segment_use *use, wasm_error *err)
 {
@@ -322,6 +356,7 @@ static wasm_status rewrite(body_writer *b, const wasm_func *f, const vm_charge_s
         case WASM_OP_ref_func: {
             uint32_t index = 0;
             reader_u32(&imm_reader, &index);
+            map_here(b, offset);
             op_u32(w, *start, rt_instr_func_index(c, index));
             continue;
         }
@@ -360,6 +395,7 @@ static wasm_status rewrite(body_writer *b, const wasm_func *f, const vm_charge_s
         default:
             break;
         }
+        map_here(b, offset);
         writer_bytes(w, start, (size_t)(r.pos - start));
 
         /* After a drop, the segment's tracked length becomes 0. */
@@ -396,12 +432,17 @@ wasm_status rt_instrument_body(const rt_instr_ctx *c, uint32_t defined,
     wasm_status st = rewrite(&b, f, sites, nsites, err);
     if (st != WASM_OK) {
         writer_free(&b.w);
+        free(b.offsets);
         return st;
     }
+    out->offsets = b.offsets;
+    out->noffsets = b.noffsets;
     out->code = writer_take(&b.w, &out->code_len);
-    if (!out->code)
+    if (!out->code || b.oom) {
+        rt_instr_body_free(out);
         return wasm_error_set(err, WASM_ERR_NOMEM, f->code_offset, b.func_index,
                               "out of memory");
+    }
     if (b.locals.ntypes) {
         out->extra_locals = malloc(b.locals.ntypes);
         if (!out->extra_locals) {
@@ -419,5 +460,6 @@ void rt_instr_body_free(rt_instr_body *b)
 {
     free(b->code);
     free(b->extra_locals);
+    free(b->offsets);
     memset(b, 0, sizeof *b);
 }

@@ -66,6 +66,9 @@ struct wvm_module {
      * function indices above gas_func are shown one lower, as in the user's module. */
     bool gas_injected;
     uint32_t gas_func;          /* function index of gas_import when there is one */
+    /* gas_injected: per defined function, where each instruction of the user's module went
+     * (its offsets only; see rt_instr_body), so that trap reports give the user's offsets. */
+    struct rt_instr_body *offset_maps;
     /* Instances share the module's bytes, types and code: the module is freed when the user
      * has deleted it and the last instance using it is gone. Atomic because instances of one
      * module may live in stores used by different threads. */
