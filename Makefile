@@ -125,8 +125,8 @@ uninstall:
 # Every program and library of the build.
 everything: all $(BUILD)/libwvmhost.a $(BUILD)/spectest-run $(BUILD)/unit-tests
 
-# Installs wabt, Criterion, jansson and pkg-config when missing (as root on Debian), else
-# names the packages to install and fails.
+# Installs wabt, Criterion, jansson, pkg-config and Node.js when missing (as root on Debian),
+# else names the packages to install and fails.
 deps:
 	@scripts/install-deps.sh
 
@@ -172,13 +172,20 @@ $(BUILD)/examples/%: examples/%.c $(BUILD)/libwvm.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libwvm.a $(LIBS)
 
-# Runs the examples and the CLI end to end, checking their output (tests/examples.sh and the
-# fuel options' tests/cli_fuel.sh).
+# Runs the examples and the CLI end to end, checking their output (tests/examples.sh, the
+# fuel options' tests/cli_fuel.sh and `wvm instrument`'s tests/cli_instrument.sh).
 example-check: examples $(BUILD)/wvm
 	@rc=0; \
 	BUILD=$(BUILD) tests/examples.sh || rc=1; \
 	WVM=$(BUILD)/wvm bash tests/cli_fuel.sh || rc=1; \
+	WVM=$(BUILD)/wvm bash tests/cli_instrument.sh || rc=1; \
 	exit $$rc
+
+# Instrumented modules under Node's WebAssembly: same results, and gas + host entry = wvm's
+# native fuel (tests/node_gas.sh; needs node and wasm-validate, which `make deps` installs).
+.PHONY: node-check
+node-check: $(BUILD)/wvm
+	@WVM=$(BUILD)/wvm bash tests/node_gas.sh
 
 # Installs into a temporary prefix and builds an example against the installed copy, static
 # and shared, through pkg-config; checks the shared library's exported symbols
@@ -189,8 +196,8 @@ install-check: all
 
 # Unit tests, the spec suite, the spec suite again with every module decoded and re-encoded
 # by the loader (--roundtrip, loader/encode.h), the spec suite metered (fuel-check), then the
-# examples and the CLI end to end, the installed library, and the benchmarks' checksums
-# (bench-check); all run even if one fails.
+# examples and the CLI end to end, instrumented modules under Node (node-check), the
+# installed library, and the benchmarks' checksums (bench-check); all run even if one fails.
 test: deps
 	@$(MAKE) --no-print-directory everything examples
 	@rc=0; \
@@ -199,6 +206,7 @@ test: deps
 	$(MAKE) --no-print-directory spec SPEC_ARGS=--roundtrip || rc=1; \
 	$(MAKE) --no-print-directory fuel-check || rc=1; \
 	$(MAKE) --no-print-directory example-check || rc=1; \
+	$(MAKE) --no-print-directory node-check || rc=1; \
 	$(MAKE) --no-print-directory install-check || rc=1; \
 	$(MAKE) --no-print-directory bench-check || rc=1; \
 	exit $$rc

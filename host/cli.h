@@ -81,8 +81,8 @@ typedef enum {
  * an operand. An option given twice, a bad option value (--fuel, --meter, --backend,
  * --gas-import, --gas-limit...), an option whose prerequisite is missing (--meter,
  * --cost-model, --report-fuel without --fuel; instrument without -o) and an option of the
- * other gas backend are errors. On failure returns CLI_PARSE_SYNTAX and writes a one-line reason (without
- * "error: ") into msg, e.g. "--fuel: '1.25e1' is not a whole number". */
+ * other gas backend are errors. On failure returns CLI_PARSE_SYNTAX and writes a one-line
+ * reason (without "error: ") into msg, e.g. "--fuel: '1.25e1' is not a whole number". */
 cli_parse_status cli_parse_options(int argc, char *const *argv, cli_options *opts, char *msg,
                                    size_t msg_size);
 
@@ -162,8 +162,12 @@ void cli_format_error(const wvm_error *err, bool with_offset, char *buf, size_t 
 
 /* `wvm run`: returns the exit code; results go to out, diagnostics to errf. With --fuel the
  * engine meters (opts->metering, opts->cost_model loaded by name or from its file) and the
- * store starts with opts->fuel; with --report-fuel the fuel line is the last line on errf
- * whenever a store was created (after any trap or argument error). */
+ * store starts with opts->fuel; without --meter, a module that imports a gas function
+ * (wvm_module_gas_import) runs with WVM_METER_PREMETERED instead of WVM_METER_NATIVE. With
+ * --report-fuel the fuel line is the last line on errf whenever a store was created (after
+ * any trap or argument error). When the module's gas import is what could not be linked, or
+ * the explicit mode does not fit the module, a "note:" line after the error says which mode
+ * does. */
 int cli_cmd_run(const cli_options *opts, FILE *out, FILE *errf);
 /* `wvm validate`: prints nothing on success. */
 int cli_cmd_validate(const cli_options *opts, FILE *out, FILE *errf);
@@ -183,8 +187,9 @@ void cli_error_init(wvm_error *err);
  * backtrace; returns the exit code for it (1 for a trap, else 2). */
 int cli_report(const wvm_error *err, bool with_offset, FILE *errf);
 /* Loads the cost model named by --cost-model into *out: NULL gives NULL (the default
- * preset), "default" and "uniform" a copy of that preset, anything else a cost file. On failure prints "error: --cost-model: ..." (naming the file) and returns
- * false. The caller frees *out with wvm_cost_model_delete. */
+ * preset), "default" and "uniform" a copy of that preset, anything else a cost file. On
+ * failure prints "error: --cost-model: ..." (naming the file) and returns false. The caller
+ * frees *out with wvm_cost_model_delete. */
 bool cli_load_cost_model(const char *name, wvm_cost_model **out, FILE *errf);
 
 #endif

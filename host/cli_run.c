@@ -217,6 +217,34 @@ static int cli_new_engine(const cli_options *opts, wvm_meter_mode metering, wvm_
     return CLI_EXIT_OK;
 }
 
+/* After the module failed to load in the instrument or premetered mode: if it loads in the
+ * native mode, the mode was the problem (a module imports a gas function or not); says which
+ * mode fits. */
+static void cli_explain_meter_mode(wvm_meter_mode metering, const uint8_t *bytes, size_t size,
+                                   FILE *errf)
+{
+    if (metering != WVM_METER_INSTRUMENT && metering != WVM_METER_PREMETERED)
+        return;
+    wvm_config config;
+    wvm_config_default(&config);
+    config.metering = WVM_METER_NATIVE;
+    wvm_engine *engine = wvm_engine_new(&config);
+    wvm_module *module = NULL;
+    wvm_error err;
+    cli_error_init(&err);
+    if (engine && wvm_module_new(engine, bytes, size, &module, &err) == WVM_OK) {
+        bool gas = wvm_module_gas_import(module, NULL);
+        if (metering == WVM_METER_INSTRUMENT && gas)
+            fprintf(errf, "note: the module is pre-metered (it imports a gas function): run it "
+                          "with --meter premetered, or with --fuel and no --meter\n");
+        else if (metering == WVM_METER_PREMETERED && !gas)
+            fprintf(errf, "note: the module imports no gas function: run it with --meter "
+                          "native, or instrument it first (wvm instrument FILE -o OUT)\n");
+    }
+    wvm_module_delete(module);
+    wvm_engine_delete(engine);
+}
+
 /* Creates the engine and the module for opts. --fuel without --meter meters natively, but a
  * module that imports a gas function was metered by an instrumenter (`wvm instrument` or
  * another one): it is loaded again with WVM_METER_PREMETERED, which binds that import to the
@@ -232,8 +260,11 @@ static int cli_load_module(const cli_options *opts, const uint8_t *bytes, size_t
         return rc;
     wvm_error err;
     cli_error_init(&err);
-    if (wvm_module_new(*engine, bytes, size, module, &err) != WVM_OK)
-        return cli_report(&err, true, errf);
+    if (wvm_module_new(*engine, bytes, size, module, &err) != WVM_OK) {
+        rc = cli_report(&err, true, errf);
+        cli_explain_meter_mode(*metering, bytes, size, errf);
+        return rc;
+    }
     if (*metering != WVM_METER_NATIVE || opts->meter_given ||
         !wvm_module_gas_import(*module, NULL))
         return CLI_EXIT_OK;

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Makes sure the test dependencies are present: wast2json (wabt), Criterion, jansson and
-# pkg-config. Missing ones are installed with apt-get when running as root on Debian;
-# otherwise the script names the packages to install and fails.
+# Makes sure the test dependencies are present: wast2json and wasm-validate (wabt), Criterion,
+# jansson, pkg-config, and Node.js (tests/node_gas.sh runs instrumented modules under Node's
+# WebAssembly; it needs Node 16 or later, and bookworm's nodejs is 18). Missing ones are
+# installed with apt-get when running as root on Debian; otherwise the script names the
+# packages to install and fails.
 set -euo pipefail
 
 CC=${CC:-cc}
@@ -12,10 +14,12 @@ have_header() {
 }
 
 missing=()
-command -v wast2json >/dev/null 2>&1 || missing+=(wabt)
+command -v wast2json >/dev/null 2>&1 && command -v wasm-validate >/dev/null 2>&1 ||
+    missing+=(wabt)
 have_header criterion/criterion.h || missing+=(libcriterion-dev)
 have_header jansson.h || missing+=(libjansson-dev)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
 
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0

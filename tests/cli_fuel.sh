@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end tests of the fuel options of `wvm run` (--fuel, --meter, --cost-model,
-# --report-fuel) on examples/fib.wasm. Run from the project root after `make`:
+# --report-fuel) on examples/fib.wasm (the instrument and premetered modes: cli_instrument.sh).
+# Run from the project root after `make`:
 #     tests/cli_fuel.sh            (WVM=path/to/wvm to test another build)
 # The last line is "N passed, N failed"; the exit status is 1 when anything failed.
 #
@@ -279,9 +280,9 @@ expect "--cost-model without --fuel" 2 "" "error: --cost-model needs --fuel"
 run run "$FIB" --meter reference --invoke fib 46
 expect "--meter without --fuel" 2 "" "error: --meter needs --fuel"
 
-run run "$FIB" --fuel 1e9 --meter instrument --invoke fib 46
-expect "--meter instrument" 2 "" \
-    "error: --meter: unknown mode 'instrument' (expected native or reference)"
+run run "$FIB" --fuel 1e9 --meter jit --invoke fib 46
+expect "--meter jit" 2 "" \
+    "error: --meter: unknown mode 'jit' (expected native, reference, instrument or premetered)"
 
 # Run options may also follow the function's arguments (as in the README's examples).
 run run "$FIB" --fuel 1e9 --invoke fib 46 --report-fuel

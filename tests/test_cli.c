@@ -1214,10 +1214,10 @@ Test(cli_usage, help_documents_instrument)
     cr_assert_not_null(f);
     cli_print_help(f);
     fclose(f);
-    const char *needles[] = {"instrument",   "-o OUT",          "--backend KIND",
-                             "import",       "global",          "--gas-import MODULE.NAME",
+    const char *needles[] = {"instrument",        "-o OUT",        "--backend KIND",
+                             "import",            "global",        "--gas-import MODULE.NAME",
                              "--gas-global NAME", "--gas-limit N", "premetered",
-                             "2^64-1"};
+                             "2^64-1",            "host entry"};
     for (size_t i = 0; i < sizeof needles / sizeof needles[0]; i++)
         cr_assert_not_null(strstr(text, needles[i]), "help lacks '%s'", needles[i]);
     free(text);
