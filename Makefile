@@ -2,7 +2,8 @@
 # installs the library, its header, its pkg-config file and the CLI (PREFIX, DESTDIR);
 # `make test` runs the unit and spec tests; `make sanitize` runs the same tests under ASan + UBSan; `make clang` builds everything
 # with clang into build-clang. `make spec SPEC=i32` runs one spec file (see spec-tests/run.sh);
-# `make fuel-check` compares native fuel metering with the reference count over the suite.
+# `make fuel-check` compares native fuel with the reference count, in-VM instrumentation,
+# wvm_instrument's two backends and the pre-metered engine over the suite.
 
 CC ?= cc
 BUILD ?= build
@@ -151,15 +152,19 @@ spec: $(BUILD)/spectest-run
 	BUILD=$(BUILD) spec-tests/run.sh $(SPEC_ARGS) $(SPEC)
 
 # Fuel exactness (spec-tests/fuel-check.sh), once per cost model of FUEL_MODELS (presets or
-# cost files): the suite with --meter native and with --meter reference, both held to the
-# expected-failures list, and their fuel logs compared invocation by invocation. SPEC and
-# SPEC_ARGS apply as for `make spec`, e.g. `make fuel-check FUEL_MODELS=uniform SPEC=i32`.
+# cost files): the suite with --meter native and once per other mode of FUEL_AGAINST
+# (reference, in-VM instrumentation, wvm_instrument's import and global backends, the
+# pre-metered engine), all held to the expected-failures list, and their fuel logs compared
+# with native's invocation by invocation. SPEC and SPEC_ARGS apply as for `make spec`, e.g.
+# `make fuel-check FUEL_MODELS=uniform FUEL_AGAINST=global SPEC=i32`.
 FUEL_MODELS ?= default uniform
+FUEL_AGAINST ?= all
 .PHONY: fuel-check
 fuel-check: $(BUILD)/spectest-run
 	@rc=0; \
 	for model in $(FUEL_MODELS); do \
-	    BUILD=$(BUILD) spec-tests/fuel-check.sh "$$model" $(SPEC_ARGS) $(SPEC) || rc=1; \
+	    BUILD=$(BUILD) spec-tests/fuel-check.sh "$$model" --against $(FUEL_AGAINST) \
+	        $(SPEC_ARGS) $(SPEC) || rc=1; \
 	done; \
 	exit $$rc
 

@@ -100,8 +100,9 @@ mode_options() {
 modes=()
 IFS=, read -r -a listed <<<"$against"
 for mode in ${listed[@]+"${listed[@]}"}; do
-    [ "$mode" != native ] && mode_options "$mode" >/dev/null ||
+    if [ "$mode" = native ] || ! mode_options "$mode" >/dev/null; then
         die "bad --against mode '$mode' (comma-separated: ${ALL_MODES//,/, }, or all)"
+    fi
     modes+=("$mode")
 done
 [ ${#modes[@]} -gt 0 ] || die "--against names no mode"

@@ -92,22 +92,97 @@ static bool read_u32(const uint8_t **p, const uint8_t *end, uint32_t *out)
     return false;
 }
 
-bool wasm_has_start(const uint8_t *bytes, size_t len)
+/* Reads a name (a byte vector) at *p. */
+static bool read_name(const uint8_t **p, const uint8_t *end, const char **name, size_t *len)
+{
+    uint32_t n;
+    if (!read_u32(p, end, &n) || n > (size_t)(end - *p))
+        return false;
+    *name = (const char *)*p;
+    *len = n;
+    *p += n;
+    return true;
+}
+
+/* Skips table or memory limits at *p. */
+static bool skip_limits(const uint8_t **p, const uint8_t *end)
+{
+    uint32_t flags, v;
+    if (!read_u32(p, end, &flags) || !read_u32(p, end, &v))
+        return false;
+    return !(flags & 1) || read_u32(p, end, &v);
+}
+
+/* Finds function import number `index` in the import section body [p, end). */
+static bool find_func_import(const uint8_t *p, const uint8_t *end, uint32_t index,
+                             wasm_start *out)
+{
+    uint32_t count, funcs = 0;
+    if (!read_u32(&p, end, &count))
+        return false;
+    for (uint32_t i = 0; i < count; i++) {
+        const char *module, *name;
+        size_t module_len, name_len;
+        uint32_t v;
+        if (!read_name(&p, end, &module, &module_len) || !read_name(&p, end, &name, &name_len) ||
+            p >= end)
+            return false;
+        switch (*p++) {
+        case 0: /* func: type index */
+            if (!read_u32(&p, end, &v))
+                return false;
+            if (funcs++ == index) {
+                *out = (wasm_start){WASM_START_IMPORTED, module, module_len, name, name_len};
+                return true;
+            }
+            break;
+        case 1: /* table: reftype, limits */
+            if (p >= end || (p++, !skip_limits(&p, end)))
+                return false;
+            break;
+        case 2: /* memory: limits */
+            if (!skip_limits(&p, end))
+                return false;
+            break;
+        case 3: /* global: valtype, mutability */
+            if (end - p < 2)
+                return false;
+            p += 2;
+            break;
+        default: return false;
+        }
+    }
+    return false;
+}
+
+void wasm_find_start(const uint8_t *bytes, size_t len, wasm_start *out)
 {
     static const uint8_t header[8] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
+    *out = (wasm_start){WASM_START_NONE, NULL, 0, NULL, 0};
     if (len < 8 || memcmp(bytes, header, 8) != 0)
-        return false;
+        return;
     const uint8_t *p = bytes + 8, *end = bytes + len;
+    const uint8_t *imports = NULL, *imports_end = NULL;
     while (p < end) {
         uint8_t id = *p++;
         uint32_t size;
         if (!read_u32(&p, end, &size) || size > (size_t)(end - p))
-            return false;
-        if (id == 8)
-            return true;
+            return;
+        if (id == 2) {
+            imports = p;
+            imports_end = p + size;
+        } else if (id == 8) {
+            const uint8_t *q = p;
+            uint32_t index;
+            if (!read_u32(&q, p + size, &index))
+                return;
+            out->kind = WASM_START_LOCAL;
+            if (imports != NULL)
+                find_func_import(imports, imports_end, index, out);
+            return;
+        }
         p += size;
     }
-    return false;
 }
 
 /* env.gas: charges its argument (unsigned) to the meter. */

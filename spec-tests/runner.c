@@ -51,6 +51,8 @@ typedef struct run_state {
     uint32_t current_line;  /* line of the module command that set `current` */
     named_instance *named;
     size_t named_count;
+    named_instance *registered; /* `register` commands: name (as) -> instance, in order */
+    size_t registered_count;
     wvm_module **modules;   /* every compiled module; deleted after the store */
     size_t module_count;
     uint32_t line;          /* line of the command in progress */
@@ -228,16 +230,39 @@ static bool read_file(const char *path, strbuf *out, char *why, size_t len)
     return ok;
 }
 
+/* True when the module's start function is Wasm code, so that instantiating it enters Wasm
+ * from the host: one the module defines, or an import resolved (through the registered
+ * modules, as the linker resolves it) to a function that is not a host function. The
+ * spectest functions and env.gas are host functions. Only needed with count_gas. */
+static bool start_runs_wasm(const run_state *st, const wasm_start *start)
+{
+    if (start->kind != WASM_START_IMPORTED)
+        return start->kind == WASM_START_LOCAL;
+    for (size_t i = st->registered_count; i-- > 0;) {
+        const named_instance *r = &st->registered[i];
+        if (strlen(r->name) != start->module_len ||
+            memcmp(r->name, start->module, start->module_len) != 0)
+            continue;
+        wvm_extern ext;
+        if (!wvm_instance_export_n(r->instance, start->name, start->name_len, &ext) ||
+            ext.kind != WVM_EXTERN_FUNC)
+            return false; /* the instantiation will fail to link */
+        return !gas_meter_is_host(&st->gas, ext.of.func);
+    }
+    return false; /* "spectest", "env" (or unlinkable) */
+}
+
 /* Compiles the script's module file `filename`, instrumented with `backend` (NONE: as it
- * is). On WVM_OK the module is in st->modules and in *out, and *has_start (may be NULL) tells
- * whether it has a start function. A file that cannot be read is WVM_ERR_IO with the reason
- * in err; an instrumentation failure is wvm_instrument's status. */
+ * is). On WVM_OK the module is in st->modules and in *out, and *enters (may be NULL) tells
+ * whether instantiating it will enter Wasm (start_runs_wasm). A file that cannot be read is
+ * WVM_ERR_IO with the reason in err; an instrumentation failure is wvm_instrument's
+ * status. */
 static wvm_status load_module(run_state *st, const char *filename, runner_instrument backend,
-                              wvm_module **out, bool *has_start, wvm_error *err)
+                              wvm_module **out, bool *enters, wvm_error *err)
 {
     *out = NULL;
-    if (has_start)
-        *has_start = false;
+    if (enters)
+        *enters = false;
     *err = (wvm_error){.func_index = WVM_NO_FUNC};
     strbuf path = {0};
     strbuf bytes = {0};
@@ -271,8 +296,11 @@ static wvm_status load_module(run_state *st, const char *filename, runner_instru
             break;
         }
     }
-    if (has_start)
-        *has_start = wasm_has_start(data, size);
+    if (enters) {
+        wasm_start start;
+        wasm_find_start(data, size, &start);
+        *enters = start_runs_wasm(st, &start);
+    }
     if (backend != RUNNER_INSTRUMENT_NONE) {
         status = gas_instrument(data, size, backend, st->cost_model, &instrumented, &size, err);
         if (status == WVM_OK && instrumented == NULL) {
@@ -323,9 +351,10 @@ static const char *cmd_filename(run_state *st, const json_t *cmd)
 }
 
 /* Instantiates module through the linker and logs the fuel of the instantiation when it
- * ran code (has_start: the module has a start function). With the global backend the new
- * instance's gas_left joins the meter (a missing one fails the command: false). */
-static bool instantiate(run_state *st, const wvm_module *module, bool has_start,
+ * ran code (enters: its start function is Wasm code, see start_runs_wasm). With the
+ * global backend the new instance's gas_left joins the meter (a missing one fails the
+ * command: false). */
+static bool instantiate(run_state *st, const wvm_module *module, bool enters,
                         wvm_instance **instance, wvm_status *status, wvm_error *err)
 {
     *instance = NULL;
@@ -338,7 +367,7 @@ static bool instantiate(run_state *st, const wvm_module *module, bool has_start,
         tracked = gas_meter_track(&st->gas, *instance, why, sizeof why);
     /* The start function ran (and the host entered Wasm) when the instantiation succeeded,
      * or trapped with Wasm frames (a trap in a segment comes before the start function). */
-    bool entered = has_start && (*status == WVM_OK || err->backtrace_len > 0);
+    bool entered = enters && (*status == WVM_OK || err->backtrace_len > 0);
     if (instantiation_ran(*status))
         log_fuel(st, true, before, entered, *status, err);
     if (!tracked)
@@ -359,8 +388,8 @@ static void cmd_module(run_state *st, const json_t *cmd)
     char why[512];
     wvm_error err;
     wvm_module *module;
-    bool has_start;
-    wvm_status status = load_module(st, filename, st->instrument, &module, &has_start, &err);
+    bool enters;
+    wvm_status status = load_module(st, filename, st->instrument, &module, &enters, &err);
     if (status != WVM_OK) {
         describe_error(status, &err, why, sizeof why);
         fail(st, "%s failed to load: %s", filename, why);
@@ -368,7 +397,7 @@ static void cmd_module(run_state *st, const json_t *cmd)
         return;
     }
     wvm_instance *instance;
-    if (!instantiate(st, module, has_start, &instance, &status, &err)) {
+    if (!instantiate(st, module, enters, &instance, &status, &err)) {
         bind_name(st, name, NULL);
         return;
     }
@@ -408,7 +437,19 @@ static void cmd_register(run_state *st, const json_t *cmd)
     if (status != WVM_OK) {
         describe_error(status, &err, why, sizeof why);
         fail(st, "wvm_linker_define_instance(\"%s\"): %s", as, why);
+        return;
     }
+    named_instance *registered =
+        realloc(st->registered, (st->registered_count + 1) * sizeof *registered);
+    char *copy = strdup(as);
+    if (registered != NULL)
+        st->registered = registered;
+    if (registered == NULL || copy == NULL) {
+        free(copy);
+        fail(st, "out of memory");
+        return;
+    }
+    st->registered[st->registered_count++] = (named_instance){.name = copy, .instance = instance};
 }
 
 /* assert_invalid / assert_malformed: compilation must fail with `want`. */
@@ -459,19 +500,19 @@ static void cmd_assert_instantiate_error(run_state *st, const json_t *cmd, wvm_s
     char why[512];
     wvm_error err;
     wvm_module *module;
-    bool has_start;
+    bool enters;
     /* An instance whose instantiation fails cannot be read: see the top of the file. */
     runner_instrument backend = st->instrument;
     if (backend == RUNNER_INSTRUMENT_GLOBAL && want == WVM_ERR_TRAP)
         backend = RUNNER_INSTRUMENT_IMPORT;
-    wvm_status status = load_module(st, filename, backend, &module, &has_start, &err);
+    wvm_status status = load_module(st, filename, backend, &module, &enters, &err);
     if (status != WVM_OK) {
         describe_error(status, &err, why, sizeof why);
         fail(st, "%s failed to load: %s", filename, why);
         return;
     }
     wvm_instance *instance;
-    if (!instantiate(st, module, has_start, &instance, &status, &err))
+    if (!instantiate(st, module, enters, &instance, &status, &err))
         return;
     if (status == want && (want != WVM_ERR_TRAP || err.trap == want_trap)) {
         pass(st);
@@ -873,6 +914,9 @@ done:
     for (size_t i = 0; i < st.named_count; i++)
         free(st.named[i].name);
     free(st.named);
+    for (size_t i = 0; i < st.registered_count; i++)
+        free(st.registered[i].name);
+    free(st.registered);
     free(st.dir);
     json_decref(root);
     if (out->fuel_log.oom)

@@ -3,7 +3,11 @@
  * written here (a wrong expectation must fail the run; an expected failure must not; an
  * unexpected pass must; odd input must give a clear error, not a crash). Then fuel: the
  * --meter / --cost-model options, the --fuel-log lines of metered runs, and the comparison
- * of two fuel logs (a mismatch must fail it). */
+ * of two fuel logs (a mismatch must fail it). Then instrumentation: --meter instrument |
+ * premetered and --instrument import | global must run the scripts as the plain run does and
+ * log native's fuel, also across modules (register, imports, a shared table holding a
+ * function of a module whose instantiation trapped) and for a host function invoked
+ * directly. */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <ftw.h>
@@ -47,6 +51,89 @@ static const unsigned char start_wasm[] = {
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00,
     0x00, 0x03, 0x02, 0x01, 0x00, 0x08, 0x01, 0x00, 0x0a, 0x07, 0x01, 0x05, 0x00,
     0x41, 0x01, 0x1a, 0x0b,
+};
+
+/* Three modules linked together (linking_commands below):
+ * (module $A
+ *   (type $t (func (param i32) (result i32)))
+ *   (table (export "tab") 2 funcref)
+ *   (func (export "inc") (type $t) local.get 0 i32.const 1 i32.add)
+ *   (func (export "call") (type $t) i32.const 5 local.get 0 call_indirect (type $t))
+ *   (func (export "nop"))) */
+static const unsigned char link_a_wasm[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x09, 0x02, 0x60, 0x01, 0x7f,
+    0x01, 0x7f, 0x60, 0x00, 0x00, 0x03, 0x04, 0x03, 0x00, 0x00, 0x01, 0x04, 0x04, 0x01,
+    0x70, 0x00, 0x02, 0x07, 0x1a, 0x04, 0x03, 0x74, 0x61, 0x62, 0x01, 0x00, 0x03, 0x69,
+    0x6e, 0x63, 0x00, 0x00, 0x04, 0x63, 0x61, 0x6c, 0x6c, 0x00, 0x01, 0x03, 0x6e, 0x6f,
+    0x70, 0x00, 0x02, 0x0a, 0x16, 0x03, 0x07, 0x00, 0x20, 0x00, 0x41, 0x01, 0x6a, 0x0b,
+    0x09, 0x00, 0x41, 0x05, 0x20, 0x00, 0x11, 0x00, 0x00, 0x0b, 0x02, 0x00, 0x0b,
+};
+
+/* (module $B
+ *   (import "A" "inc" (func $inc (param i32) (result i32)))
+ *   (import "spectest" "print_i32" (func $print (param i32)))
+ *   (import "spectest" "print" (func $print0))
+ *   (export "print" (func $print))
+ *   (export "print0" (func $print0))
+ *   (global $g (mut i32) (i32.const 0))
+ *   (func $start i32.const 41 call $inc global.set $g)
+ *   (start $start)
+ *   (func (export "twice") (param i32) (result i32) local.get 0 call $inc call $inc)
+ *   (func (export "g") (result i32) global.get $g)) */
+static const unsigned char link_b_wasm[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x11, 0x04, 0x60, 0x01, 0x7f,
+    0x01, 0x7f, 0x60, 0x01, 0x7f, 0x00, 0x60, 0x00, 0x00, 0x60, 0x00, 0x01, 0x7f, 0x02,
+    0x2f, 0x03, 0x01, 0x41, 0x03, 0x69, 0x6e, 0x63, 0x00, 0x00, 0x08, 0x73, 0x70, 0x65,
+    0x63, 0x74, 0x65, 0x73, 0x74, 0x09, 0x70, 0x72, 0x69, 0x6e, 0x74, 0x5f, 0x69, 0x33,
+    0x32, 0x00, 0x01, 0x08, 0x73, 0x70, 0x65, 0x63, 0x74, 0x65, 0x73, 0x74, 0x05, 0x70,
+    0x72, 0x69, 0x6e, 0x74, 0x00, 0x02, 0x03, 0x04, 0x03, 0x02, 0x00, 0x03, 0x06, 0x06,
+    0x01, 0x7f, 0x01, 0x41, 0x00, 0x0b, 0x07, 0x1e, 0x04, 0x05, 0x70, 0x72, 0x69, 0x6e,
+    0x74, 0x00, 0x01, 0x06, 0x70, 0x72, 0x69, 0x6e, 0x74, 0x30, 0x00, 0x02, 0x05, 0x74,
+    0x77, 0x69, 0x63, 0x65, 0x00, 0x04, 0x01, 0x67, 0x00, 0x05, 0x08, 0x01, 0x03, 0x0a,
+    0x18, 0x03, 0x08, 0x00, 0x41, 0x29, 0x10, 0x00, 0x24, 0x00, 0x0b, 0x08, 0x00, 0x20,
+    0x00, 0x10, 0x00, 0x10, 0x00, 0x0b, 0x04, 0x00, 0x23, 0x00, 0x0b,
+};
+
+/* Puts $f into A's table, then traps in its start function (so the instance is never
+ * returned, yet $f stays callable through the table):
+ * (module
+ *   (table (import "A" "tab") 2 funcref)
+ *   (func $f (param i32) (result i32) local.get 0 i32.const 100 i32.add)
+ *   (elem (i32.const 0) $f)
+ *   (func $boom unreachable)
+ *   (start $boom)) */
+static const unsigned char link_c_wasm[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x09, 0x02, 0x60, 0x01, 0x7f,
+    0x01, 0x7f, 0x60, 0x00, 0x00, 0x02, 0x0b, 0x01, 0x01, 0x41, 0x03, 0x74, 0x61, 0x62,
+    0x01, 0x70, 0x00, 0x02, 0x03, 0x03, 0x02, 0x00, 0x01, 0x08, 0x01, 0x01, 0x09, 0x07,
+    0x01, 0x00, 0x41, 0x00, 0x0b, 0x01, 0x00, 0x0a, 0x0e, 0x02, 0x08, 0x00, 0x20, 0x00,
+    0x41, 0xe4, 0x00, 0x6a, 0x0b, 0x03, 0x00, 0x00, 0x0b,
+};
+
+/* Start functions that are imports: (module (import "B" "print0" (func $p)) (start $p)),
+ * the same with (import "A" "nop" ...) and with (import "spectest" "print" ...). */
+static const unsigned char start_b_wasm[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00,
+    0x02, 0x0c, 0x01, 0x01, 0x42, 0x06, 0x70, 0x72, 0x69, 0x6e, 0x74, 0x30, 0x00, 0x00,
+    0x08, 0x01, 0x00,
+};
+static const unsigned char start_a_wasm[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00,
+    0x02, 0x09, 0x01, 0x01, 0x41, 0x03, 0x6e, 0x6f, 0x70, 0x00, 0x00, 0x08, 0x01, 0x00,
+};
+static const unsigned char start_spectest_wasm[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00,
+    0x02, 0x12, 0x01, 0x08, 0x73, 0x70, 0x65, 0x63, 0x74, 0x65, 0x73, 0x74, 0x05, 0x70,
+    0x72, 0x69, 0x6e, 0x74, 0x00, 0x00, 0x08, 0x01, 0x00,
+};
+
+/* (module (global (export "gas_left") (mut i64) (i64.const 7)) (func (export "f"))): the
+ * global backend's export name is taken. */
+static const unsigned char gas_left_wasm[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00,
+    0x03, 0x02, 0x01, 0x00, 0x06, 0x06, 0x01, 0x7e, 0x01, 0x42, 0x07, 0x0b, 0x07, 0x10,
+    0x02, 0x08, 0x67, 0x61, 0x73, 0x5f, 0x6c, 0x65, 0x66, 0x74, 0x03, 0x00, 0x01, 0x66,
+    0x00, 0x00, 0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b,
 };
 
 /* A bad magic number (malformed). */
@@ -130,6 +217,13 @@ static void setup(void)
     write_file("m.2.wasm", malformed_wasm, sizeof malformed_wasm);
     write_file("spin.wasm", spin_wasm, sizeof spin_wasm);
     write_file("start.wasm", start_wasm, sizeof start_wasm);
+    write_file("link_a.wasm", link_a_wasm, sizeof link_a_wasm);
+    write_file("link_b.wasm", link_b_wasm, sizeof link_b_wasm);
+    write_file("link_c.wasm", link_c_wasm, sizeof link_c_wasm);
+    write_file("start_b.wasm", start_b_wasm, sizeof start_b_wasm);
+    write_file("start_a.wasm", start_a_wasm, sizeof start_a_wasm);
+    write_file("start_spectest.wasm", start_spectest_wasm, sizeof start_spectest_wasm);
+    write_file("gas_left.wasm", gas_left_wasm, sizeof gas_left_wasm);
     write_script("good", GOOD_COMMANDS);
     write_script("wrong", GOOD_COMMANDS ",\n" WRONG_RETURN);
     write_script("wrongtrap", GOOD_COMMANDS ",\n" WRONG_TRAP);
@@ -807,6 +901,240 @@ Test(harness_run, fuel_log_follows_the_command_line_order)
     free_text();
 }
 
+/* ---- instrumentation ---- */
+
+/* The ways of metering that must log native's fuel, as harness options (NULL-padded). */
+static const char *const instrumented_modes[][4] = {
+    {"--meter", "instrument"},
+    {"--instrument", "import"},
+    {"--instrument", "global"},
+    {"--meter", "premetered", "--instrument", "import"},
+};
+#define N_INSTRUMENTED_MODES (sizeof instrumented_modes / sizeof instrumented_modes[0])
+
+/* harness() with a mode's options first, then a0... (up to 8, ended by the first NULL). */
+static run harness_mode(const char *const mode[4], const char *a0, const char *a1,
+                        const char *a2, const char *a3, const char *a4, const char *a5,
+                        const char *a6, const char *a7)
+{
+    if (mode[2] == NULL)
+        return harness(mode[0], mode[1], a0, a1, a2, a3, a4, a5, a6, a7, NULL);
+    return harness(mode[0], mode[1], mode[2], mode[3], a0, a1, a2, a3, a4, a5, a6, a7, NULL);
+}
+
+static void describe_mode(const char *const mode[4], char *buf, size_t len)
+{
+    snprintf(buf, len, "%s %s%s%s%s%s", mode[0], mode[1], mode[2] ? " " : "",
+             mode[2] ? mode[2] : "", mode[3] ? " " : "", mode[3] ? mode[3] : "");
+}
+
+/* True when log equals pattern, where "fuel=*" in the pattern stands for any fuel. */
+static bool log_matches(const char *log, const char *pattern)
+{
+    while (*pattern) {
+        if (strncmp(pattern, "fuel=*", 6) == 0) {
+            if (strncmp(log, "fuel=", 5) != 0 || log[5] < '0' || log[5] > '9')
+                return false;
+            log += 5;
+            while (*log >= '0' && *log <= '9')
+                log++;
+            pattern += 6;
+        } else if (*log++ != *pattern++) {
+            return false;
+        }
+    }
+    return *log == '\0';
+}
+
+/* The script must pass as the plain run does, assert_invalid and assert_malformed included
+ * (wvm_instrument rejects those modules with the same statuses). */
+Test(harness_run, instrumented_modes_pass_the_same_script)
+{
+    for (size_t m = 0; m < N_INSTRUMENTED_MODES; m++) {
+        for (int fork_mode = 0; fork_mode < 2; fork_mode++) {
+            char what[128];
+            describe_mode(instrumented_modes[m], what, sizeof what);
+            run r = harness_mode(instrumented_modes[m], fork_mode ? "-j2" : "--no-fork",
+                                 "--cost-model", "uniform", "@/good.json", NULL, NULL, NULL,
+                                 NULL);
+            cr_assert_eq(r.rc, 0, "%s: rc %d, output:\n%s%s", what, r.rc, r.out, r.err);
+            cr_assert_str_eq(r.last, "7 passed, 0 failed, 1 skipped", "%s: %s", what, r.out);
+            run_free(&r);
+            /* And a wrong expectation still fails. */
+            r = harness_mode(instrumented_modes[m], fork_mode ? "-j2" : "--no-fork",
+                             "@/wrong.json", NULL, NULL, NULL, NULL, NULL, NULL);
+            cr_assert_eq(r.rc, 1, "%s: output:\n%s", what, r.out);
+            ASSERT_CONTAINS(r.out, "wrong.wast:9: assert_return: result 0: expected i32:4");
+            run_free(&r);
+        }
+    }
+    run r = harness("--instrument", "global", "@/good.json", NULL);
+    ASSERT_CONTAINS(r.out, "instrumented: global backend, cost model default, gas counted by "
+                           "the harness");
+    run_free(&r);
+    r = harness("--meter", "instrument", "--no-fork", "@/good.json", NULL);
+    ASSERT_CONTAINS(r.out, "metering: instrument, cost model default");
+    run_free(&r);
+}
+
+/* fuel.json's log (a start function, calls, a trap) is native's in every mode and model. */
+Test(harness_run, instrumented_fuel_log_is_native)
+{
+    write_script("fuel", FUEL_COMMANDS);
+    write_text("costs.txt", "# add is dear, host calls free\ni32.add 10\nhost_entry 0\n");
+    static const struct {
+        const char *model;
+        uint64_t start_fuel, call_fuel; /* as in fuel_log_lines */
+    } cases[] = {{"default", 4, 6}, {"uniform", 3, 4}, {"@/costs.txt", 2, 13}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        run r = harness("--meter", "native", "--cost-model", cases[c].model, "--fuel-log",
+                        "@/native.log", "@/fuel.json", NULL);
+        cr_assert_eq(r.rc, 0, "output:\n%s%s", r.out, r.err);
+        run_free(&r);
+        for (size_t m = 0; m < N_INSTRUMENTED_MODES; m++) {
+            char what[128];
+            describe_mode(instrumented_modes[m], what, sizeof what);
+            r = harness_mode(instrumented_modes[m], "--cost-model", cases[c].model,
+                             "--fuel-log", "@/fuel.log", "@/fuel.json", NULL, NULL, NULL);
+            cr_assert_eq(r.rc, 0, "%s %s: output:\n%s%s", what, cases[c].model, r.out, r.err);
+            cr_assert_str_eq(r.last, "6 passed, 0 failed, 0 skipped");
+            run_free(&r);
+            check_fuel_log(read_text("fuel.log"), cases[c].start_fuel, cases[c].call_fuel);
+            r = harness("--compare-fuel", "@/native.log", "@/fuel.log", "--compare-label",
+                        instrumented_modes[m][1], NULL);
+            cr_assert_eq(r.rc, 0, "%s %s: output:\n%s", what, cases[c].model, r.out);
+            cr_assert_str_eq(r.last, "4 passed, 0 failed, 1 skipped", "%s", r.out);
+            run_free(&r);
+        }
+    }
+    free_text();
+}
+
+/* $A registered as "A"; $B imports it and calls it from its start function; a re-exported
+ * spectest function invoked directly (no Wasm runs: 0 fuel); a module that writes its
+ * function into A's table and traps in its start function; that function called through
+ * the table; a global read through a function; start functions that are imports: a
+ * spectest function re-exported by B (0 fuel), A's nop (Wasm), a spectest function (0). */
+#define LINKING_COMMANDS                                                                       \
+    "{\"type\": \"module\", \"line\": 1, \"name\": \"$A\", \"filename\": \"link_a.wasm\"},\n" \
+    "{\"type\": \"register\", \"line\": 2, \"name\": \"$A\", \"as\": \"A\"},\n"              \
+    "{\"type\": \"module\", \"line\": 3, \"name\": \"$B\", \"filename\": \"link_b.wasm\"},\n" \
+    "{\"type\": \"assert_return\", \"line\": 4, \"action\": {\"type\": \"invoke\", "           \
+    "\"field\": \"twice\", \"args\": [{\"type\": \"i32\", \"value\": \"1\"}]}, "                 \
+    "\"expected\": [{\"type\": \"i32\", \"value\": \"3\"}]},\n"                                \
+    "{\"type\": \"assert_return\", \"line\": 5, \"action\": {\"type\": \"invoke\", "           \
+    "\"field\": \"print\", \"args\": [{\"type\": \"i32\", \"value\": \"7\"}]}, "                 \
+    "\"expected\": []},\n"                                                                    \
+    "{\"type\": \"assert_trap\", \"line\": 6, \"filename\": \"link_c.wasm\", \"text\": "       \
+    "\"unreachable\", \"module_type\": \"binary\"},\n"                                           \
+    "{\"type\": \"assert_return\", \"line\": 7, \"action\": {\"type\": \"invoke\", "           \
+    "\"module\": \"$A\", \"field\": \"call\", \"args\": [{\"type\": \"i32\", \"value\": "       \
+    "\"0\"}]}, \"expected\": [{\"type\": \"i32\", \"value\": \"105\"}]},\n"                      \
+    "{\"type\": \"assert_return\", \"line\": 8, \"action\": {\"type\": \"invoke\", "           \
+    "\"module\": \"$B\", \"field\": \"g\", \"args\": []}, \"expected\": [{\"type\": "         \
+    "\"i32\", \"value\": \"42\"}]},\n"                                                     \
+    "{\"type\": \"register\", \"line\": 9, \"name\": \"$B\", \"as\": \"B\"},\n"              \
+    "{\"type\": \"module\", \"line\": 10, \"filename\": \"start_b.wasm\"},\n"                 \
+    "{\"type\": \"module\", \"line\": 11, \"filename\": \"start_a.wasm\"},\n"                 \
+    "{\"type\": \"module\", \"line\": 12, \"filename\": \"start_spectest.wasm\"}"
+
+Test(harness_run, instrumented_fuel_across_modules)
+{
+    write_script("link", LINKING_COMMANDS);
+    /* docs/cost-model.md. default: $B's start 2 (host entry) + 1 (call entry) + i32.const 1
+     * + call 1 + inc 4 (call entry, local.get, i32.const, i32.add) + global.set 1 = 10;
+     * twice 2 + 1 + local.get 1 + 2 x (call 1 + inc 4) = 14; call 2 + 1 + i32.const 1 +
+     * local.get 1 + call_indirect 1 + $f 4 = 10; g 2 + 1 + global.get 1 = 4; nop as a
+     * start function 2 + 1 = 3.
+     * uniform (1 per operator, `end` included, no entry charges): 8, 12, 8, 2, 1. */
+    static const struct {
+        const char *model;
+        const char *log;
+    } cases[] = {
+        {"default", "link.wast:1 fuel=0 module\nlink.wast:3 fuel=10 module\n"
+                    "link.wast:4 fuel=14\nlink.wast:5 fuel=0\n"
+                    "link.wast:6 fuel=* module trap=unreachable\n"
+                    "link.wast:7 fuel=10\nlink.wast:8 fuel=4\n"
+                    "link.wast:10 fuel=0 module\nlink.wast:11 fuel=3 module\n"
+                    "link.wast:12 fuel=0 module\n"},
+        {"uniform", "link.wast:1 fuel=0 module\nlink.wast:3 fuel=8 module\n"
+                    "link.wast:4 fuel=12\nlink.wast:5 fuel=0\n"
+                    "link.wast:6 fuel=* module trap=unreachable\n"
+                    "link.wast:7 fuel=8\nlink.wast:8 fuel=2\n"
+                    "link.wast:10 fuel=0 module\nlink.wast:11 fuel=1 module\n"
+                    "link.wast:12 fuel=0 module\n"},
+    };
+    static const char *const native[4] = {"--meter", "native"};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        for (size_t m = 0; m <= N_INSTRUMENTED_MODES; m++) {
+            const char *const *mode = m == 0 ? native : instrumented_modes[m - 1];
+            char what[128];
+            describe_mode(mode, what, sizeof what);
+            run r = harness_mode(mode, "--no-fork", "--cost-model", cases[c].model,
+                                 "--fuel-log", "@/link.log", "@/link.json", NULL, NULL);
+            cr_assert_eq(r.rc, 0, "%s %s: output:\n%s%s", what, cases[c].model, r.out, r.err);
+            cr_assert_str_eq(r.last, "10 passed, 0 failed, 0 skipped", "%s: %s", what, r.out);
+            run_free(&r);
+            const char *log = read_text("link.log");
+            cr_assert(log_matches(log, cases[c].log), "%s %s: fuel log:\n%s\nexpected:\n%s",
+                      what, cases[c].model, log, cases[c].log);
+        }
+    }
+    free_text();
+}
+
+Test(harness_run, instrumentation_usage_and_refusals)
+{
+    run r = harness("--instrument", "imports", "@/good.json", NULL);
+    cr_assert_eq(r.rc, 2);
+    ASSERT_CONTAINS(r.err, "bad --instrument \"imports\"");
+    run_free(&r);
+    r = harness("@/good.json", "--instrument", NULL);
+    cr_assert_eq(r.rc, 2);
+    ASSERT_CONTAINS(r.err, "--instrument needs a value");
+    run_free(&r);
+    /* Instrumented modules metered again, or a mode that needs a gas import without one. */
+    static const char *const bad[][4] = {
+        {"--instrument", "import", "--meter", "native"},
+        {"--instrument", "global", "--meter", "reference"},
+        {"--instrument", "import", "--meter", "instrument"},
+        {"--instrument", "global", "--meter", "premetered"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        r = harness(bad[i][0], bad[i][1], bad[i][2], bad[i][3], "@/good.json", NULL);
+        cr_assert_eq(r.rc, 2, "%s %s %s %s", bad[i][0], bad[i][1], bad[i][2], bad[i][3]);
+        ASSERT_CONTAINS(r.err, "needs --meter off");
+        run_free(&r);
+    }
+    r = harness("--meter", "premetered", "@/good.json", NULL);
+    cr_assert_eq(r.rc, 2);
+    ASSERT_CONTAINS(r.err, "--meter premetered needs --instrument import");
+    run_free(&r);
+    r = harness("--compare-label", "import", "@/good.json", NULL);
+    cr_assert_eq(r.rc, 2);
+    ASSERT_CONTAINS(r.err, "--compare-label goes with --compare-fuel");
+    run_free(&r);
+    r = harness("--compare-label", "two words", "--compare-fuel", "@/a.log", "@/b.log", NULL);
+    cr_assert_eq(r.rc, 2);
+    run_free(&r);
+
+    /* A module that exports "gas_left" cannot take the global backend: the command fails
+     * and says why; the import backend does not mind. */
+    write_script("gasleft",
+                 "{\"type\": \"module\", \"line\": 1, \"filename\": \"gas_left.wasm\"},\n"
+                 "{\"type\": \"assert_return\", \"line\": 2, \"action\": {\"type\": "
+                 "\"invoke\", \"field\": \"f\", \"args\": []}, \"expected\": []}");
+    r = harness("--instrument", "global", "@/gasleft.json", NULL);
+    cr_assert_eq(r.rc, 1, "output:\n%s", r.out);
+    ASSERT_CONTAINS(r.out, "gasleft.wast:1: module: gas_left.wasm failed to load: "
+                           "WVM_ERR_UNSUPPORTED: wvm_instrument (global backend): ");
+    cr_assert_str_eq(r.last, "0 passed, 2 failed, 0 skipped");
+    run_free(&r);
+    r = harness("--instrument", "import", "@/gasleft.json", NULL);
+    cr_assert_eq(r.rc, 0, "output:\n%s", r.out);
+    run_free(&r);
+}
+
 TestSuite(harness_fuel, .init = setup, .fini = teardown);
 
 Test(harness_fuel, parse_lines)
@@ -892,6 +1220,16 @@ Test(harness_fuel, mismatches_fail)
     ASSERT_CONTAINS(r.out, "4 completed invocations compared: 3 with equal fuel, 1 with different fuel");
     ASSERT_CONTAINS(r.out, "FAILED");
     cr_assert_str_eq(r.last, "3 passed, 1 failed, 1 skipped");
+    run_free(&r);
+
+    /* --compare-label names the other mode in the report. */
+    r = harness("--compare-fuel", "@/native.log", "@/reference.log", "--compare-label",
+                "global", NULL);
+    cr_assert_eq(r.rc, 1);
+    ASSERT_CONTAINS(r.out, "(native) vs ");
+    ASSERT_CONTAINS(r.out, " (global)\n");
+    ASSERT_CONTAINS(r.out, "  a.wast:6: native fuel=6, global fuel=7\n");
+    ASSERT_CONTAINS(r.out, "mismatch(es) between native and global metering");
     run_free(&r);
 
     /* A different outcome, a missing invocation, an extra one and a malformed line. */
