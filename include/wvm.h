@@ -261,8 +261,10 @@ typedef enum {
 
 /* Decodes, validates and translates bytes[0..size) into a new module in *out (NULL on
  * failure). The bytes are copied. WVM_ERR_MALFORMED / WVM_ERR_INVALID for bad bytes,
- * WVM_ERR_UNSUPPORTED for an unimplemented feature or an operator the engine's cost model
- * forbids, WVM_ERR_USAGE for NULL arguments, WVM_ERR_NOMEM when out of memory. */
+ * WVM_ERR_INVALID also for an operator the engine's cost model forbids (when metering),
+ * WVM_ERR_UNSUPPORTED for an unimplemented feature or a module the metering mode cannot run
+ * (WVM_METER_INSTRUMENT, WVM_METER_PREMETERED), WVM_ERR_USAGE for NULL arguments,
+ * WVM_ERR_NOMEM when out of memory. */
 WVM_API wvm_status wvm_module_new(wvm_engine *engine, const uint8_t *bytes, size_t size,
                                   wvm_module **out, wvm_error *err);
 /* wvm_module_new on the contents of the file at path (at most 1 GiB); WVM_ERR_IO when it
@@ -310,12 +312,13 @@ WVM_API void wvm_instrument_options_default(wvm_instrument_options *options);
 
 /* Instruments the module bytes[0..size) (options NULL: the defaults) into a new buffer
  * *out of *out_size bytes, malloc'd: free it with free(). On failure *out is NULL and:
- * WVM_ERR_MALFORMED / WVM_ERR_INVALID for a bad module; WVM_ERR_UNSUPPORTED for an operator
- * the cost model forbids, or a module that cannot be metered soundly -- one that already
- * imports the gas function (with any type: it is already metered, or would call the meter),
- * or already exports the gas global's name, or a cost model whose per-byte or per-page
- * charge does not fit in 32 bits; WVM_ERR_USAGE for NULL arguments or empty names;
- * WVM_ERR_NOMEM. Errors carry the offset and function index where they apply. */
+ * WVM_ERR_MALFORMED / WVM_ERR_INVALID for a bad module, WVM_ERR_INVALID also for an
+ * operator the cost model forbids (as wvm_module_new); WVM_ERR_UNSUPPORTED for a module that
+ * cannot be metered soundly -- one that already imports the gas function (with any type: it
+ * is already metered, or would call the meter), or already exports the gas global's name,
+ * or has an operation whose per-byte, per-element or per-page charge in the cost model does
+ * not fit in 32 bits; WVM_ERR_USAGE for NULL arguments or empty names; WVM_ERR_NOMEM.
+ * Errors carry the offset and function index where they apply. */
 WVM_API wvm_status wvm_instrument(const uint8_t *bytes, size_t size,
                                   const wvm_instrument_options *options, uint8_t **out,
                                   size_t *out_size, wvm_error *err);

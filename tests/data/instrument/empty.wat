@@ -1,0 +1,2 @@
+;; No functions at all.
+(module (memory (export "mem") 1))
