@@ -1540,16 +1540,17 @@ Test(vm, translator_locals_become_operands)
 }
 
 /* i32.lt_s followed by br_if becomes one compare-and-branch instruction that jumps back to
- * the loop head; with a constant operand, its immediate form. */
+ * the loop head; with a constant operand, its immediate form. The loop counter's increment
+ * just before it joins it too (its _add form): the whole loop is one instruction. */
 Test(vm, translator_fuses_compare_and_branch)
 {
     static const struct {
         uint32_t func;
         vm_opcode fused;
-        uint32_t b;         /* second operand word: a slot or the immediate */
+        uint32_t b;         /* the compared operand word: a slot or the immediate */
     } cases[] = {
-        {1, VM_OP_br_i32_lt_s, 0},
-        {2, VM_OP_br_i32_lt_s_imm, 10},
+        {1, VM_OP_br_i32_lt_s_add, 0},
+        {2, VM_OP_br_i32_lt_s_imm_add, 10},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         wasm_module m;
@@ -1559,21 +1560,24 @@ Test(vm, translator_fuses_compare_and_branch)
         bool ok = vt_count_op(code, cases[k].fused) == 1 &&
                   vt_count_op(code, VM_OP_i32_lt_s) == 0 &&
                   vt_count_op(code, VM_OP_i32_lt_s_imm) == 0 &&
+                  vt_count_op(code, VM_OP_i32_add_imm) == 0 &&
                   vt_count_op(code, VM_OP_br_if) == 0 && vt_count_op(code, VM_OP_br_ifz) == 0 &&
                   vt_count_op(code, VM_OP_copy) == 0;
         if (!ok)
             vm_code_dump(code, stderr);
-        cr_assert(ok, "function %u: want one %s, no separate compare, br_if or copy",
+        cr_assert(ok, "function %u: want one %s, no separate add, compare, br_if or copy",
                   cases[k].func, vm_op_name[cases[k].fused]);
-        /* the loop: add (into the local), fused branch, return */
-        cr_assert_eq(n, 3, "function %u: %zu instructions", cases[k].func, n);
-        uint32_t br = pos[1];
+        /* the loop (add into the local, compare, branch), then the return */
+        cr_assert_eq(n, 2, "function %u: %zu instructions", cases[k].func, n);
+        uint32_t br = pos[0];
         cr_assert_eq(code->words[br], (uint32_t)cases[k].fused);
         uint32_t i_slot = cases[k].func == 1 ? 1 : 0;
-        cr_assert_eq(code->words[br + 1], i_slot);
-        cr_assert_eq(code->words[br + 2], cases[k].b);
+        cr_assert_eq(code->words[br + 1], i_slot); /* destination */
+        cr_assert_eq(code->words[br + 2], i_slot); /* source */
+        cr_assert_eq(code->words[br + 3], 1);      /* the step */
+        cr_assert_eq(code->words[br + 4], cases[k].b);
         /* the offset word is relative to itself; the target is the loop head */
-        int64_t target = (int64_t)(br + 3) + (int32_t)code->words[br + 3];
+        int64_t target = (int64_t)(br + 5) + (int32_t)code->words[br + 5];
         cr_assert_eq(target, 0, "function %u: branch to %lld, want the loop head",
                      cases[k].func, (long long)target);
         vt_code_free(code, &m);

@@ -1,4 +1,4 @@
-;; Gas amounts (tests/test_instrument.c computes each export's cost by hand under `default`
+;; Gas amounts (tests/instrument_cases.c computes each export's cost by hand under `default`
 ;; and `uniform`): a while loop with a call in its body, nested blocks with br_table,
 ;; if without else, if/else, a do-while loop with br_if out of an enclosing block, and a
 ;; division that traps mid-block.
