@@ -12,12 +12,9 @@
 typedef enum {
 #define VM_BIN(id, in, out, expr) VM_OP_##id,
 #define VM_BINI(id, in, out, expr) VM_OP_##id, VM_OP_##id##_imm,
-#define VM_CMP(id, in, expr, negated)                                                          \
-    VM_OP_##id, VM_OP_##id##_imm, VM_OP_br_##id, VM_OP_br_##id##_imm, VM_OP_br_##id##_fuel,     \
-        VM_OP_br_##id##_imm_fuel, VM_OP_br_##id##_ft, VM_OP_br_##id##_imm_ft,
 #define VM_UN(id, in, out, expr) VM_OP_##id,
-#define VM_LOAD(id, out, ctype) VM_OP_##id,
-#define VM_STORE(id, in, ctype) VM_OP_##id,
+#define VM_LOAD(id, out, ctype) VM_OP_##id, VM_OP_##id##_ai,
+#define VM_STORE(id, in, ctype) VM_OP_##id, VM_OP_##id##_ai,
 #define VM_OP(id, format) VM_OP_##id,
 #include "vmops.def"
     VM_OP_COUNT
@@ -58,6 +55,10 @@ struct vm_code {
 
 /* The Wasm byte offset of the instruction at word position pos. */
 size_t vm_code_wasm_offset(const vm_code *code, uint32_t pos);
+
+/* Lets branches pay the charges of the metered blocks they enter (the paying forms of
+ * vmops.def): run once on a function's complete code. */
+void vm_code_fold_charges(uint32_t *words, uint32_t nwords);
 
 /* Writes a human-readable listing of code to f (for debugging and tests). */
 void vm_code_dump(const vm_code *code, FILE *f);

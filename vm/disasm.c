@@ -8,14 +8,9 @@
 const char *const vm_op_format[VM_OP_COUNT] = {
 #define VM_BIN(id, in, out, expr) [VM_OP_##id] = "dss",
 #define VM_BINI(id, in, out, expr) [VM_OP_##id] = "dss", [VM_OP_##id##_imm] = "dsi",
-#define VM_CMP(id, in, expr, negated)                                                          \
-    [VM_OP_##id] = "dss", [VM_OP_##id##_imm] = "dsi", [VM_OP_br_##id] = "sso",                 \
-    [VM_OP_br_##id##_imm] = "sio", [VM_OP_br_##id##_fuel] = "ssoi",                           \
-    [VM_OP_br_##id##_imm_fuel] = "sioi", [VM_OP_br_##id##_ft] = "ssol",                       \
-    [VM_OP_br_##id##_imm_ft] = "siol",
 #define VM_UN(id, in, out, expr) [VM_OP_##id] = "ds",
-#define VM_LOAD(id, out, ctype) [VM_OP_##id] = "dsi",
-#define VM_STORE(id, in, ctype) [VM_OP_##id] = "ssi",
+#define VM_LOAD(id, out, ctype) [VM_OP_##id] = "dsi", [VM_OP_##id##_ai] = "dsii",
+#define VM_STORE(id, in, ctype) [VM_OP_##id] = "ssi", [VM_OP_##id##_ai] = "ssii",
 #define VM_OP(id, format) [VM_OP_##id] = format,
 #include "vmops.def"
 };
@@ -23,14 +18,9 @@ const char *const vm_op_format[VM_OP_COUNT] = {
 const char *const vm_op_name[VM_OP_COUNT] = {
 #define VM_BIN(id, in, out, expr) [VM_OP_##id] = #id,
 #define VM_BINI(id, in, out, expr) [VM_OP_##id] = #id, [VM_OP_##id##_imm] = #id "_imm",
-#define VM_CMP(id, in, expr, negated)                                                          \
-    [VM_OP_##id] = #id, [VM_OP_##id##_imm] = #id "_imm", [VM_OP_br_##id] = "br_" #id,          \
-    [VM_OP_br_##id##_imm] = "br_" #id "_imm", [VM_OP_br_##id##_fuel] = "br_" #id "_fuel",      \
-    [VM_OP_br_##id##_imm_fuel] = "br_" #id "_imm_fuel", [VM_OP_br_##id##_ft] = "br_" #id "_ft", \
-    [VM_OP_br_##id##_imm_ft] = "br_" #id "_imm_ft",
 #define VM_UN(id, in, out, expr) [VM_OP_##id] = #id,
-#define VM_LOAD(id, out, ctype) [VM_OP_##id] = #id,
-#define VM_STORE(id, in, ctype) [VM_OP_##id] = #id,
+#define VM_LOAD(id, out, ctype) [VM_OP_##id] = #id, [VM_OP_##id##_ai] = #id "_ai",
+#define VM_STORE(id, in, ctype) [VM_OP_##id] = #id, [VM_OP_##id##_ai] = #id "_ai",
 #define VM_OP(id, format) [VM_OP_##id] = #id,
 #include "vmops.def"
 };

@@ -2,10 +2,10 @@
  * dispatched either by computed goto (default, gcc/clang) or by a portable switch
  * (-DVM_DISPATCH_SWITCH).
  *
- * Registers of the loop: pc (next word), fp (current frame), mem/mem_size (memory 0 of the
- * current instance: reloaded after anything that may change or move it — calls, returns,
- * memory.grow), inst and func (the running function). Calls push a vm_frame and switch
- * frames in place: no C recursion per Wasm call.
+ * Registers of the loop: pc (next word), fp (current frame), fuel, mem/mem_size (memory 0 of
+ * the current instance: reloaded after anything that may change or move it — calls and
+ * returns that change instance, host calls, memory.grow), inst and func (the running
+ * function). Calls push a vm_frame and switch frames in place: no C recursion per Wasm call.
  */
 #include <string.h>
 
@@ -15,9 +15,13 @@
 #if defined(__GNUC__)
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
+/* Hides a variable's value from the optimiser (no instruction is emitted): keeps a short loop
+ * a loop instead of a call to a library function. */
+#define OPAQUE(x) __asm__("" : "+r"(x))
 #else
 #define likely(x) (x)
 #define unlikely(x) (x)
+#define OPAQUE(x) ((void)0)
 #endif
 
 /* Slot access by value type. */
@@ -37,30 +41,52 @@
 /* Branch to the offset stored in word w (relative to w itself). */
 #define JUMP_VIA(w) (pc = (w) + (int32_t) * (w))
 
-/* A loop form's taken branch: the target is a `fuel` instruction (3 words) charging cost;
- * pay it here and skip it, or land on it when short so that it stops there. */
-/* A fallthrough form's not-taken path: pay the next block's charge (the 64-bit cost in words
- * w[0], w[1]) and continue after them, or stop at this branch when short. */
-#define FALL_THROUGH_PAYING(w)                                                                 \
+/* Charges cost to *fuel when it holds enough, else leaves it as it is; true when charged.
+ * (A subtraction and a test of its borrow: the cheapest check there is.) */
+static inline bool charge(uint64_t *fuel, uint64_t cost)
+{
+    if (likely(!__builtin_sub_overflow(*fuel, cost, fuel)))
+        return true;
+    *fuel += cost;
+    return false;
+}
+
+/* Enters the metered block whose `fuel` instruction is at w (the paying branch forms of
+ * vmops.def): pays its charge and continues after it, or, when the fuel is short, lands on it
+ * so that it stops there as usual. */
+#define ENTER_PAYING(w)                                                                        \
     do {                                                                                       \
-        uint64_t cost_ = (uint64_t)(w)[0] | (uint64_t)(w)[1] << 32;                            \
-        if (unlikely(fuel < cost_))                                                            \
-            TRAP(VM_TRAP_OUT_OF_FUEL);                                                         \
-        fuel -= cost_;                                                                         \
-        pc = (w) + 2;                                                                          \
+        const uint32_t *at_ = (w);                                                             \
+        pc = charge(&fuel, (uint64_t)at_[1] | (uint64_t)at_[2] << 32) ? at_ + 3 : at_;          \
     } while (0)
 
-#define JUMP_VIA_PAYING(w, cost)                                                               \
-    do {                                                                                       \
-        const uint32_t *target_ = (w) + (int32_t) * (w);                                       \
-        uint32_t cost_ = (cost);                                                               \
-        if (likely(fuel >= cost_)) {                                                           \
-            fuel -= cost_;                                                                     \
-            pc = target_ + 3;                                                                  \
-        } else {                                                                               \
-            pc = target_;                                                                      \
-        }                                                                                      \
-    } while (0)
+/* The four forms of a conditional branch (VM_BR in vmops.def): after `decls`, it branches
+ * when `cond` holds to the offset in word pc[off]; the instruction is len words long. */
+#define BRANCH_CASES(id, decls, cond, off, len)                                                \
+    CASE(id)                                                                                   \
+    {                                                                                          \
+        decls if (cond) JUMP_VIA(pc + (off));                                                  \
+        else pc += (len);                                                                      \
+        NEXT();                                                                                \
+    }                                                                                          \
+    CASE(id##_pt)                                                                              \
+    {                                                                                          \
+        decls if (cond) ENTER_PAYING(pc + (off) + (int32_t)pc[off]);                           \
+        else pc += (len);                                                                      \
+        NEXT();                                                                                \
+    }                                                                                          \
+    CASE(id##_pf)                                                                              \
+    {                                                                                          \
+        decls if (cond) JUMP_VIA(pc + (off));                                                  \
+        else ENTER_PAYING(pc + (len));                                                         \
+        NEXT();                                                                                \
+    }                                                                                          \
+    CASE(id##_pb)                                                                              \
+    {                                                                                          \
+        decls if (cond) ENTER_PAYING(pc + (off) + (int32_t)pc[off]);                           \
+        else ENTER_PAYING(pc + (len));                                                         \
+        NEXT();                                                                                \
+    }
 
 #ifdef VM_DISPATCH_SWITCH
 #define DISPATCH_BEGIN() dispatch: switch ((vm_opcode)*pc) {
@@ -87,9 +113,10 @@
         mem_size = m0_ ? m0_->size : 0;                                                        \
     } while (0)
 
-/* Effective address of a memory access of `size` bytes, trapping when out of bounds. */
-#define EFFECTIVE_ADDRESS(ea, addr_slot, offset, size)                                         \
-    uint64_t ea = (uint64_t)RD_u32(addr_slot) + (offset);                                      \
+/* Effective address of a memory access of `size` bytes at the u32 address addr, trapping when
+ * out of bounds. */
+#define EFFECTIVE_ADDRESS(ea, addr, offset, size)                                              \
+    uint64_t ea = (uint64_t)(uint32_t)(addr) + (offset);                                       \
     if (unlikely(ea + (size) > mem_size))                                                      \
         TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);
 
@@ -112,15 +139,9 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
     static const void *const dispatch_table[VM_OP_COUNT] = {
 #define VM_BIN(id, in, out, expr) [VM_OP_##id] = &&L_##id,
 #define VM_BINI(id, in, out, expr) [VM_OP_##id] = &&L_##id, [VM_OP_##id##_imm] = &&L_##id##_imm,
-#define VM_CMP(id, in, expr, negated)                                                          \
-    [VM_OP_##id] = &&L_##id, [VM_OP_##id##_imm] = &&L_##id##_imm,                              \
-    [VM_OP_br_##id] = &&L_br_##id, [VM_OP_br_##id##_imm] = &&L_br_##id##_imm,                  \
-    [VM_OP_br_##id##_fuel] = &&L_br_##id##_fuel,                                               \
-    [VM_OP_br_##id##_imm_fuel] = &&L_br_##id##_imm_fuel,                                       \
-    [VM_OP_br_##id##_ft] = &&L_br_##id##_ft, [VM_OP_br_##id##_imm_ft] = &&L_br_##id##_imm_ft,
 #define VM_UN(id, in, out, expr) [VM_OP_##id] = &&L_##id,
-#define VM_LOAD(id, out, ctype) [VM_OP_##id] = &&L_##id,
-#define VM_STORE(id, in, ctype) [VM_OP_##id] = &&L_##id,
+#define VM_LOAD(id, out, ctype) [VM_OP_##id] = &&L_##id, [VM_OP_##id##_ai] = &&L_##id##_ai,
+#define VM_STORE(id, in, ctype) [VM_OP_##id] = &&L_##id, [VM_OP_##id##_ai] = &&L_##id##_ai,
 #define VM_OP(id, format) [VM_OP_##id] = &&L_##id,
 #include "vmops.def"
     };
@@ -160,66 +181,13 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
     }
 #define VM_CMP(id, in, expr, negated)                                                          \
     VM_BINI(id, in, u32, expr)                                                                 \
-    CASE(br_##id)                                                                              \
-    {                                                                                          \
-        CT_##in a = RD_##in(pc[1]);                                                            \
-        CT_##in b = RD_##in(pc[2]);                                                            \
-        if (expr)                                                                              \
-            JUMP_VIA(pc + 3);                                                                  \
-        else                                                                                   \
-            pc += 4;                                                                           \
-        NEXT();                                                                                \
-    }                                                                                          \
-    CASE(br_##id##_imm)                                                                        \
-    {                                                                                          \
-        CT_##in a = RD_##in(pc[1]);                                                            \
-        CT_##in b = (CT_##in)(int32_t)pc[2];                                                   \
-        if (expr)                                                                              \
-            JUMP_VIA(pc + 3);                                                                  \
-        else                                                                                   \
-            pc += 4;                                                                           \
-        NEXT();                                                                                \
-    }                                                                                          \
-    CASE(br_##id##_fuel)                                                                       \
-    {                                                                                          \
-        CT_##in a = RD_##in(pc[1]);                                                            \
-        CT_##in b = RD_##in(pc[2]);                                                            \
-        if (expr)                                                                              \
-            JUMP_VIA_PAYING(pc + 3, pc[4]);                                                    \
-        else                                                                                   \
-            pc += 5;                                                                           \
-        NEXT();                                                                                \
-    }                                                                                          \
-    CASE(br_##id##_imm_fuel)                                                                   \
-    {                                                                                          \
-        CT_##in a = RD_##in(pc[1]);                                                            \
-        CT_##in b = (CT_##in)(int32_t)pc[2];                                                   \
-        if (expr)                                                                              \
-            JUMP_VIA_PAYING(pc + 3, pc[4]);                                                    \
-        else                                                                                   \
-            pc += 5;                                                                           \
-        NEXT();                                                                                \
-    }                                                                                          \
-    CASE(br_##id##_ft)                                                                         \
-    {                                                                                          \
-        CT_##in a = RD_##in(pc[1]);                                                            \
-        CT_##in b = RD_##in(pc[2]);                                                            \
-        if (expr)                                                                              \
-            JUMP_VIA(pc + 3);                                                                  \
-        else                                                                                   \
-            FALL_THROUGH_PAYING(pc + 4);                                                       \
-        NEXT();                                                                                \
-    }                                                                                          \
-    CASE(br_##id##_imm_ft)                                                                     \
-    {                                                                                          \
-        CT_##in a = RD_##in(pc[1]);                                                            \
-        CT_##in b = (CT_##in)(int32_t)pc[2];                                                   \
-        if (expr)                                                                              \
-            JUMP_VIA(pc + 3);                                                                  \
-        else                                                                                   \
-            FALL_THROUGH_PAYING(pc + 4);                                                       \
-        NEXT();                                                                                \
-    }
+    BRANCH_CASES(br_##id, CT_##in a = RD_##in(pc[1]); CT_##in b = RD_##in(pc[2]);, expr, 3, 4) \
+    BRANCH_CASES(br_##id##_imm, CT_##in a = RD_##in(pc[1]);                                    \
+                 CT_##in b = (CT_##in)(int32_t)pc[2];, expr, 3, 4)                             \
+    BRANCH_CASES(br_##id##_add, CT_##in a = RD_##in(pc[2]) + (CT_##in)(int32_t)pc[3];          \
+                 WR_##in(pc[1], a); CT_##in b = RD_##in(pc[4]);, expr, 5, 6)                  \
+    BRANCH_CASES(br_##id##_imm_add, CT_##in a = RD_##in(pc[2]) + (CT_##in)(int32_t)pc[3];      \
+                 WR_##in(pc[1], a); CT_##in b = (CT_##in)(int32_t)pc[4];, expr, 5, 6)
 #define VM_UN(id, in, out, expr)                                                               \
     CASE(id)                                                                                   \
     {                                                                                          \
@@ -231,20 +199,37 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
 #define VM_LOAD(id, out, ctype)                                                                \
     CASE(id)                                                                                   \
     {                                                                                          \
-        EFFECTIVE_ADDRESS(ea, pc[2], pc[3], sizeof(ctype))                                     \
+        EFFECTIVE_ADDRESS(ea, RD_u32(pc[2]), pc[3], sizeof(ctype))                             \
         ctype v;                                                                               \
         memcpy(&v, mem + ea, sizeof v);                                                        \
         WR_##out(pc[1], v);                                                                    \
         pc += 4;                                                                               \
         NEXT();                                                                                \
+    }                                                                                          \
+    CASE(id##_ai)                                                                              \
+    {                                                                                          \
+        EFFECTIVE_ADDRESS(ea, RD_u32(pc[2]) + pc[3], pc[4], sizeof(ctype))                     \
+        ctype v;                                                                               \
+        memcpy(&v, mem + ea, sizeof v);                                                        \
+        WR_##out(pc[1], v);                                                                    \
+        pc += 5;                                                                               \
+        NEXT();                                                                                \
     }
 #define VM_STORE(id, in, ctype)                                                                \
     CASE(id)                                                                                   \
     {                                                                                          \
-        EFFECTIVE_ADDRESS(ea, pc[1], pc[3], sizeof(ctype))                                     \
+        EFFECTIVE_ADDRESS(ea, RD_u32(pc[1]), pc[3], sizeof(ctype))                             \
         ctype v = (ctype)RD_##in(pc[2]);                                                       \
         memcpy(mem + ea, &v, sizeof v);                                                        \
         pc += 4;                                                                               \
+        NEXT();                                                                                \
+    }                                                                                          \
+    CASE(id##_ai)                                                                              \
+    {                                                                                          \
+        EFFECTIVE_ADDRESS(ea, RD_u32(pc[1]) + pc[3], pc[4], sizeof(ctype))                     \
+        ctype v = (ctype)RD_##in(pc[2]);                                                       \
+        memcpy(mem + ea, &v, sizeof v);                                                        \
+        pc += 5;                                                                               \
         NEXT();                                                                                \
     }
 #include "vmops.def"
@@ -254,6 +239,13 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
     {
         fp[pc[1]] = fp[pc[2]];
         pc += 3;
+        NEXT();
+    }
+    CASE(copy2)
+    {
+        fp[pc[1]] = fp[pc[2]];
+        fp[pc[3]] = fp[pc[4]];
+        pc += 5;
         NEXT();
     }
     CASE(const32)
@@ -278,10 +270,8 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
     /* ---- fuel ---- */
     CASE(fuel)
     {
-        uint64_t cost = (uint64_t)pc[1] | (uint64_t)pc[2] << 32;
-        if (unlikely(fuel < cost))
+        if (unlikely(!charge(&fuel, (uint64_t)pc[1] | (uint64_t)pc[2] << 32)))
             TRAP(VM_TRAP_OUT_OF_FUEL);
-        fuel -= cost;
         pc += 3;
         NEXT();
     }
@@ -290,10 +280,8 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
 #define FUEL_DYN_CASE(id, in)                                                                  \
     CASE(id)                                                                                   \
     {                                                                                          \
-        uint64_t cost = RD_##in(pc[1]);                                                        \
-        if (unlikely(fuel < cost))                                                             \
+        if (unlikely(!charge(&fuel, RD_##in(pc[1]))))                                           \
             TRAP(VM_TRAP_OUT_OF_FUEL);                                                         \
-        fuel -= cost;                                                                          \
         pc += 2;                                                                               \
         NEXT();                                                                                \
     }
@@ -308,46 +296,16 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
         JUMP_VIA(pc + 1);
         NEXT();
     }
-    /* The single-slot conditional branches, each in its plain, loop (_fuel) and fallthrough
-     * (_ft) forms: X(id, condition on the slot pc[1]). */
-#define SLOT_BRANCHES(X)                                                                       \
-    X(br_if, RD_u32(pc[1]))                                                                    \
-    X(br_ifz, !RD_u32(pc[1]))                                                                  \
-    X(br_if64z, !RD_u64(pc[1]))                                                                \
-    X(br_if64nz, RD_u64(pc[1]))
-#define SLOT_BRANCH_CASES(id, cond)                                                            \
-    CASE(id)                                                                                   \
-    {                                                                                          \
-        if (cond)                                                                              \
-            JUMP_VIA(pc + 2);                                                                  \
-        else                                                                                   \
-            pc += 3;                                                                           \
-        NEXT();                                                                                \
-    }                                                                                          \
-    CASE(id##_fuel)                                                                            \
-    {                                                                                          \
-        if (cond)                                                                              \
-            JUMP_VIA_PAYING(pc + 2, pc[3]);                                                    \
-        else                                                                                   \
-            pc += 4;                                                                           \
-        NEXT();                                                                                \
-    }                                                                                          \
-    CASE(id##_ft)                                                                              \
-    {                                                                                          \
-        if (cond)                                                                              \
-            JUMP_VIA(pc + 2);                                                                  \
-        else                                                                                   \
-            FALL_THROUGH_PAYING(pc + 3);                                                       \
-        NEXT();                                                                                \
-    }
-    SLOT_BRANCHES(SLOT_BRANCH_CASES)
-#undef SLOT_BRANCH_CASES
-#undef SLOT_BRANCHES
-    CASE(br_fuel)
+    CASE(br_pt)
     {
-        JUMP_VIA_PAYING(pc + 1, pc[2]);
+        ENTER_PAYING(pc + 1 + (int32_t)pc[1]);
         NEXT();
     }
+    /* The single-slot conditional branches: the condition on the slot pc[1]. */
+    BRANCH_CASES(br_if, , RD_u32(pc[1]), 2, 3)
+    BRANCH_CASES(br_ifz, , !RD_u32(pc[1]), 2, 3)
+    BRANCH_CASES(br_if64z, , !RD_u64(pc[1]), 2, 3)
+    BRANCH_CASES(br_if64nz, , RD_u64(pc[1]), 2, 3)
     CASE(br_table)
     {
         uint32_t i = RD_u32(pc[1]);
@@ -355,6 +313,17 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
         if (i > n)
             i = n;
         JUMP_VIA(pc + 3 + i);
+        NEXT();
+    }
+    CASE(br_table_pt)
+    {
+        uint32_t i = RD_u32(pc[1]);
+        uint32_t n = pc[2];
+        if (i > n)
+            i = n;
+        JUMP_VIA(pc + 3 + i);
+        if (*pc == VM_OP_fuel)
+            ENTER_PAYING(pc);
         NEXT();
     }
     CASE(ret1)
@@ -375,8 +344,12 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
             fp = fr->fp;
             func = fr->func;
         }
-        inst = func->instance;
-        REFRESH_MEMORY();
+        /* mem and mem_size are current for the callee's instance (memory.grow and host calls
+         * refresh them): the same instance needs no reload. */
+        if (func->instance != inst) {
+            inst = func->instance;
+            REFRESH_MEMORY();
+        }
         NEXT();
     }
     CASE(call)
@@ -665,11 +638,21 @@ do_call:
         ex->frames[ex->depth++] = (vm_frame){return_pc, fp, func};
         fp = callee_fp;
         func = callee;
-        inst = callee->instance;
-        if (c->nlocals > c->nparams)
-            memset(fp + c->nparams, 0, (size_t)(c->nlocals - c->nparams) * sizeof *fp);
+        /* Declared locals start at zero. Most functions have a few: a loop, not a call to
+         * memset. */
+        for (vm_slot *l = fp + c->nparams, *end = fp + c->nlocals; l < end; l++) {
+            OPAQUE(l);
+            *l = 0;
+        }
+        if (callee->instance != inst) {
+            inst = callee->instance;
+            REFRESH_MEMORY();
+        }
+        /* The callee's entry charge (metered code starts with `fuel`), paid here to save its
+         * dispatch; when short, the callee starts on it and stops there as usual. */
         pc = c->words;
-        REFRESH_MEMORY();
+        if (*pc == VM_OP_fuel)
+            ENTER_PAYING(pc);
         NEXT();
     }
 

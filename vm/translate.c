@@ -77,6 +77,12 @@ typedef struct {
      * retargeted (local.set) or fused into a following branch; NO_POS otherwise. */
     uint32_t last_pos;
     uint32_t last_dst_word;
+    /* The last emitted instruction when it is a `copy` that a next copy may join into a
+     * copy2 (no label between them); NO_POS otherwise. */
+    uint32_t copy_pos;
+    /* The last emitted i32/i64 add_imm, which a conditional branch on its result right after
+     * it (no label between) may do itself (the _add forms of vmops.def); NO_POS when none. */
+    uint32_t add_pos;
 
     /* Metering: how charges are emitted, from which model. */
     vm_meter_mode meter;
@@ -94,11 +100,6 @@ typedef struct {
     uint32_t nsites, capsites, capsite_words;
     bool in_else_arm;       /* translating the empty else arm given to an `if` without one */
     uint32_t gas_func;      /* direct calls to it become fuel charges (VM_NO_GAS_FUNC: none) */
-
-    /* The conditional branch whose not-taken path entered the pending block, while nothing
-     * was emitted after it (ft_branch_end == ncode): the block's charge may then go into the
-     * branch's fallthrough form instead of a `fuel` instruction. NO_POS when none. */
-    uint32_t ft_branch_pos, ft_branch_end;
 
     bool oom;
 } tr_state;
@@ -166,7 +167,12 @@ static void mark_producer(tr_state *t, uint32_t pos)
 }
 
 /* A position other code may jump to: nothing before it may be rewritten. */
-static void place_label(tr_state *t) { t->last_pos = NO_POS; }
+static void place_label(tr_state *t)
+{
+    t->last_pos = NO_POS;
+    t->copy_pos = NO_POS;
+    t->add_pos = NO_POS;
+}
 
 /* ---- metering ----
  * Fuel is defined on Wasm operators. With VM_METER_BLOCKS each metered block starts with a
@@ -182,49 +188,6 @@ static void emit_fuel(tr_state *t, uint64_t cost)
     emit_op(t, VM_OP_fuel);
     emit_word(t, (uint32_t)cost);
     emit_word(t, (uint32_t)(cost >> 32));
-}
-
-/* The fallthrough form of conditional branch op, or 0 when it has none. */
-static vm_opcode fallthrough_branch(vm_opcode op)
-{
-    switch (op) {
-    case VM_OP_br_if: return VM_OP_br_if_ft;
-    case VM_OP_br_ifz: return VM_OP_br_ifz_ft;
-    case VM_OP_br_if64z: return VM_OP_br_if64z_ft;
-    case VM_OP_br_if64nz: return VM_OP_br_if64nz_ft;
-#define VM_CMP(id, in, expr, negated)                                                          \
-    case VM_OP_br_##id: return VM_OP_br_##id##_ft;                                             \
-    case VM_OP_br_##id##_imm: return VM_OP_br_##id##_imm_ft;
-#include "vmops.def"
-    default: return (vm_opcode)0;
-    }
-}
-
-/* Emits the open block's charge (its cost keeps growing until the block ends): as the
- * fallthrough form of the branch just before it when there is one, else as a `fuel`
- * instruction. */
-static void record_site(tr_state *t);
-
-static void flush_fuel(tr_state *t)
-{
-    t->fuel_pending = false;
-    uint32_t branch = t->ft_branch_pos;
-    t->ft_branch_pos = NO_POS;
-    if (branch != NO_POS && t->ft_branch_end == t->ncode && !t->oom) {
-        vm_opcode ft = fallthrough_branch((vm_opcode)t->code[branch]);
-        if (ft) {
-            t->code[branch] = ft;
-            emit_word(t, 0);
-            emit_word(t, 0);
-            t->fuel_word = t->ncode - 2;
-            t->last_pos = NO_POS;
-            record_site(t);
-            return;
-        }
-    }
-    emit_fuel(t, 0);
-    t->fuel_word = t->ncode - 2;
-    record_site(t);
 }
 
 /* Records where the charge just placed (cost words at fuel_word) sits in the Wasm code: before
@@ -243,23 +206,24 @@ static void record_site(tr_state *t)
     t->site_words[t->nsites++] = t->fuel_word;
 }
 
+/* Emits the open block's charge, a `fuel` instruction whose cost keeps growing until the
+ * block ends. (Branches into the block and the one whose not-taken path falls into it may
+ * pay it themselves: vm_code_fold_charges, once the code is complete.) */
+static void flush_fuel(tr_state *t)
+{
+    t->fuel_pending = false;
+    emit_fuel(t, 0);
+    t->fuel_word = t->ncode - 2;
+    record_site(t);
+}
+
 /* Starts a metered block here (VM_METER_BLOCKS only). Every way into the block enters at
  * this position, and any later label starts another block, so emitting the charge lazily
  * (at the first instruction or costly operator) still charges every entry. */
 static void open_metered_block(tr_state *t)
 {
-    t->ft_branch_pos = NO_POS; /* a block opened at a label must keep its own charge */
     if (t->meter == VM_METER_BLOCKS)
         t->fuel_pending = true;
-}
-
-/* Opens the block entered by the not-taken path of the conditional branch at pos (just
- * emitted), letting the branch carry the block's charge. */
-static void open_fallthrough_block(tr_state *t, uint32_t pos)
-{
-    open_metered_block(t);
-    t->ft_branch_pos = pos;
-    t->ft_branch_end = t->ncode;
 }
 
 /* Adds cost to the open block's emitted charge. */
@@ -300,38 +264,6 @@ static void patch(tr_state *t, uint32_t word, uint32_t target)
     t->code[word] = (uint32_t)((int32_t)target - (int32_t)word);
 }
 
-/* The charge of the `fuel` instruction at loop f's head, when a branch there may pay it
- * itself (the loop forms of vmops.def); UINT64_MAX when it may not. */
-static uint64_t loop_head_charge(const tr_state *t, const tr_frame *f)
-{
-    if (f->op != WASM_OP_loop || f->loop_pos + 3 > t->ncode || t->code[f->loop_pos] != VM_OP_fuel)
-        return UINT64_MAX;
-    uint64_t cost = (uint64_t)t->code[f->loop_pos + 1] | (uint64_t)t->code[f->loop_pos + 2] << 32;
-    return cost <= UINT32_MAX ? cost : UINT64_MAX;
-}
-
-/* The loop form of branch instruction op, or 0 when it has none. */
-static vm_opcode paying_branch(vm_opcode op)
-{
-    switch (op) {
-    case VM_OP_br: return VM_OP_br_fuel;
-    case VM_OP_br_if: return VM_OP_br_if_fuel;
-    case VM_OP_br_ifz: return VM_OP_br_ifz_fuel;
-    case VM_OP_br_if64z: return VM_OP_br_if64z_fuel;
-    case VM_OP_br_if64nz: return VM_OP_br_if64nz_fuel;
-#define VM_CMP(id, in, expr, negated)                                                          \
-    case VM_OP_br_##id: return VM_OP_br_##id##_fuel;                                           \
-    case VM_OP_br_##id##_imm: return VM_OP_br_##id##_imm_fuel;
-#include "vmops.def"
-    default: return (vm_opcode)0;
-    }
-}
-
-/* Emits branch instruction op (operands a, b as has_b says) to frame f's label, in its loop
- * form when f is a loop whose head charge the branch can pay. */
-static void emit_branch_op(tr_state *t, vm_opcode op, uint32_t a, uint32_t b, bool has_a,
-                           bool has_b, tr_frame *f);
-
 /* Emits an offset word that branches to frame f's label. */
 static void emit_target(tr_state *t, tr_frame *f)
 {
@@ -346,22 +278,6 @@ static void emit_target(tr_state *t, tr_frame *f)
         emit_word(t, f->fixups);
         f->fixups = word;
     }
-}
-
-static void emit_branch_op(tr_state *t, vm_opcode op, uint32_t a, uint32_t b, bool has_a,
-                           bool has_b, tr_frame *f)
-{
-    uint64_t charge = loop_head_charge(t, f);
-    vm_opcode paying = paying_branch(op);
-    bool pays = charge != UINT64_MAX && paying;
-    emit_op(t, pays ? paying : op);
-    if (has_a)
-        emit_word(t, a);
-    if (has_b)
-        emit_word(t, b);
-    emit_target(t, f);
-    if (pays)
-        emit_word(t, (uint32_t)charge);
 }
 
 static void resolve_fixups(tr_state *t, uint32_t chain, uint32_t target)
@@ -424,10 +340,21 @@ static void emit_copy(tr_state *t, uint32_t dst, uint32_t src)
 {
     if (dst == src)
         return;
+    if (t->copy_pos != NO_POS && t->copy_pos + 3 == t->ncode && !t->fuel_pending) {
+        /* right after another copy: one copy2 instruction */
+        uint32_t pos = t->copy_pos;
+        t->code[pos] = VM_OP_copy2;
+        emit_word(t, dst);
+        mark_producer(t, pos);
+        emit_word(t, src);
+        t->copy_pos = NO_POS;
+        return;
+    }
     uint32_t pos = emit_op(t, VM_OP_copy);
     emit_word(t, dst);
     mark_producer(t, pos);
     emit_word(t, src);
+    t->copy_pos = pos;
 }
 
 /* Moves stack entry i into its natural slot. */
@@ -556,7 +483,8 @@ static void emit_branch(tr_state *t, tr_frame *f)
         return;
     }
     move_to_frame(t, f, label_arity(f));
-    emit_branch_op(t, VM_OP_br, 0, 0, false, false, f);
+    emit_op(t, VM_OP_br);
+    emit_target(t, f);
 }
 
 static void set_unreachable(tr_state *t)
@@ -633,12 +561,56 @@ static tr_cond pop_cond(tr_state *t)
 
 /* Emits a conditional branch on c (negated when `negate`) and returns its offset word
  * (not yet pointing anywhere). */
-static uint32_t emit_cond_branch(tr_state *t, tr_cond c, bool negate)
+/* The add-and-branch form of conditional branch op, with the add instruction it takes (an
+ * i32 or i64 add_imm), or 0 when it has none. Testing a slot for (non-)zero is comparing it
+ * with an immediate 0. */
+static vm_opcode add_branch(vm_opcode op, vm_opcode *add_op)
 {
-    emit_op(t, negate ? negate_branch(c.branch_op) : c.branch_op);
+    switch (op) {
+    case VM_OP_br_if: *add_op = VM_OP_i32_add_imm; return VM_OP_br_i32_ne_imm_add;
+    case VM_OP_br_ifz: *add_op = VM_OP_i32_add_imm; return VM_OP_br_i32_eq_imm_add;
+    case VM_OP_br_if64nz: *add_op = VM_OP_i64_add_imm; return VM_OP_br_i64_ne_imm_add;
+    case VM_OP_br_if64z: *add_op = VM_OP_i64_add_imm; return VM_OP_br_i64_eq_imm_add;
+#define ADD_IMM_u32 VM_OP_i32_add_imm
+#define ADD_IMM_u64 VM_OP_i64_add_imm
+#define VM_CMP(id, in, expr, negated)                                                          \
+    case VM_OP_br_##id: *add_op = ADD_IMM_##in; return VM_OP_br_##id##_add;                    \
+    case VM_OP_br_##id##_imm: *add_op = ADD_IMM_##in; return VM_OP_br_##id##_imm_add;
+#include "vmops.def"
+#undef ADD_IMM_u32
+#undef ADD_IMM_u64
+    default: return (vm_opcode)0;
+    }
+}
+
+/* Emits conditional branch op on c's operands (without the offset word). When the
+ * instruction just before is the add_imm that computed the tested slot, the branch does the
+ * addition itself (its _add form) and the add goes. */
+static void emit_cond_op(tr_state *t, vm_opcode op, tr_cond c)
+{
+    vm_opcode add_op = 0, fused = add_branch(op, &add_op);
+    uint32_t pos = t->add_pos;
+    if (fused && pos != NO_POS && pos + 4 == t->ncode && !t->fuel_pending &&
+        t->code[pos] == (uint32_t)add_op && t->code[pos + 1] == c.a) {
+        uint32_t src = t->code[pos + 2], imm = t->code[pos + 3];
+        unemit(t, pos);
+        t->add_pos = NO_POS;
+        emit_op(t, fused);
+        emit_word(t, c.a);
+        emit_word(t, src);
+        emit_word(t, imm);
+        emit_word(t, c.has_b ? c.b : 0);
+        return;
+    }
+    emit_op(t, op);
     emit_word(t, c.a);
     if (c.has_b)
         emit_word(t, c.b);
+}
+
+static uint32_t emit_cond_branch(tr_state *t, tr_cond c, bool negate)
+{
+    emit_cond_op(t, negate ? negate_branch(c.branch_op) : c.branch_op, c);
     uint32_t word = t->ncode;
     emit_word(t, NO_POS);
     return word;
@@ -729,6 +701,36 @@ static uint8_t sig_type(uint8_t tok)
     }
 }
 
+/* The address-fused form (id_ai) of load or store op. */
+static vm_opcode address_fused(vm_opcode op)
+{
+    switch (op) {
+#define VM_LOAD(id, out, ctype) case VM_OP_##id: return VM_OP_##id##_ai;
+#define VM_STORE(id, in, ctype) case VM_OP_##id: return VM_OP_##id##_ai;
+#include "vmops.def"
+    default: return op;
+    }
+}
+
+/* Whether stack entry i, a memory access's address, was computed by the instruction just
+ * emitted, an i32.add with an immediate (operands: base slot, imm). The access may then do
+ * the addition itself (its id_ai form), saving a dispatch and a slot write: the entry is read
+ * by the access alone. */
+static bool address_is_add(const tr_state *t, uint32_t i)
+{
+    return t->vals[i].kind == VAL_SLOT && t->last_pos != NO_POS &&
+           t->code[t->last_pos] == VM_OP_i32_add_imm &&
+           t->code[t->last_dst_word] == natural_slot(t, i);
+}
+
+/* Removes that i32.add (address_is_add) and returns its operands. */
+static void take_address_add(tr_state *t, uint32_t *base, uint32_t *imm)
+{
+    *base = t->code[t->last_pos + 2];
+    *imm = t->code[t->last_pos + 3];
+    unemit(t, t->last_pos);
+}
+
 /* Operators with a fixed [p0 p1] -> [r] signature: numeric operators, loads and stores. */
 static void translate_simple(tr_state *t, uint32_t op, const wasm_op_info *info)
 {
@@ -757,11 +759,20 @@ static void translate_simple(tr_state *t, uint32_t op, const wasm_op_info *info)
         return;
     }
     if (info->p1 != WASM_SIG_NONE && info->result == WASM_SIG_NONE) { /* store */
+        uint32_t na = t->nvals - 2, base = 0, imm = 0;
+        /* A constant value is written to its slot first, which must not be the base. */
+        bool fused = address_is_add(t, na) && (t->vals[na + 1].kind != VAL_CONST ||
+                                               t->code[t->last_pos + 2] != natural_slot(t, na + 1));
+        if (fused)
+            take_address_add(t, &base, &imm);
         uint32_t value = pop_slot(t);
         uint32_t addr = pop_slot(t);
-        emit_op(t, vm_op_for_wasm(op, false));
-        emit_word(t, addr);
+        vm_opcode vop = vm_op_for_wasm(op, false);
+        emit_op(t, fused ? address_fused(vop) : vop);
+        emit_word(t, fused ? base : addr);
         emit_word(t, value);
+        if (fused)
+            emit_word(t, imm);
         emit_word(t, offset);
         return;
     }
@@ -784,11 +795,19 @@ static void translate_simple(tr_state *t, uint32_t op, const wasm_op_info *info)
             uint32_t a = operand_slot(t, nother);
             pop_val(t);
             pop_val(t);
+            if (imm_op == VM_OP_i32_sub_imm ||
+                (imm_op == VM_OP_i64_sub_imm && imm != UINT32_C(0x80000000))) {
+                /* x - c is x + -c: one form for loop counters to fuse with branches */
+                imm_op = imm_op == VM_OP_i32_sub_imm ? VM_OP_i32_add_imm : VM_OP_i64_add_imm;
+                imm = 0u - imm;
+            }
             uint32_t pos = emit_op(t, imm_op);
             emit_word(t, natural_slot(t, t->nvals));
             mark_producer(t, pos);
             emit_word(t, a);
             emit_word(t, imm);
+            if (imm_op == VM_OP_i32_add_imm || imm_op == VM_OP_i64_add_imm)
+                t->add_pos = pos;
         } else {
             uint32_t bs = pop_slot(t);
             uint32_t as = pop_slot(t);
@@ -802,11 +821,18 @@ static void translate_simple(tr_state *t, uint32_t op, const wasm_op_info *info)
         return;
     }
     /* unary or load */
+    uint32_t base = 0, imm = 0;
+    bool fused = info->imm == IMM_MEMARG && address_is_add(t, t->nvals - 1);
+    if (fused)
+        take_address_add(t, &base, &imm);
     uint32_t a = pop_slot(t);
-    uint32_t pos = emit_op(t, vm_op_for_wasm(op, false));
+    vm_opcode vop = vm_op_for_wasm(op, false);
+    uint32_t pos = emit_op(t, fused ? address_fused(vop) : vop);
     emit_word(t, natural_slot(t, t->nvals));
     mark_producer(t, pos);
-    emit_word(t, a);
+    emit_word(t, fused ? base : a);
+    if (fused)
+        emit_word(t, imm);
     if (info->imm == IMM_MEMARG)
         emit_word(t, offset);
     push_slot(t, sig_type(info->result));
@@ -908,15 +934,12 @@ static void translate_block(tr_state *t, uint32_t op)
     f->nresults = tmp.nresults;
     f->results = tmp.results;
     f->height = height;
-    uint32_t branch_pos = t->ncode;
     if (op == WASM_OP_if)
         f->else_fixup = emit_cond_branch(t, cond, true);
     f->loop_pos = t->ncode;
     place_label(t);
-    if (op == WASM_OP_loop)
-        open_metered_block(t); /* the loop body, charged per iteration */
-    else if (op == WASM_OP_if)
-        open_fallthrough_block(t, branch_pos); /* the then arm */
+    if (op == WASM_OP_loop || op == WASM_OP_if)
+        open_metered_block(t); /* the loop body, charged per iteration; the then arm */
 }
 
 /* Starts the else arm. has_op is false for the empty else arm given to an `if` without one
@@ -994,9 +1017,9 @@ static void translate_br_if(tr_state *t, uint32_t depth)
     tr_cond cond = pop_cond(t);
     /* The code after runs only when the branch is not taken: a new metered block. */
     if (!branch_needs_moves(t, f)) {
-        uint32_t branch_pos = t->ncode;
-        emit_branch_op(t, cond.branch_op, cond.a, cond.b, true, cond.has_b, f);
-        open_fallthrough_block(t, branch_pos);
+        emit_cond_op(t, cond.branch_op, cond);
+        emit_target(t, f);
+        open_metered_block(t);
     } else {
         uint32_t skip = emit_cond_branch(t, cond, true);
         emit_branch(t, f);
@@ -1388,7 +1411,8 @@ wasm_status vm_translate_ex(const wasm_module *m, uint32_t func_index,
     t.type = type;
     t.nlocals = type->nparams + fn->nlocals;
     t.last_pos = NO_POS;
-    t.ft_branch_pos = NO_POS;
+    t.copy_pos = NO_POS;
+    t.add_pos = NO_POS;
     t.meter = costs ? opts->meter : VM_METER_OFF;
     t.costs = costs;
     t.gas_func = opts->gas_func;
@@ -1431,6 +1455,7 @@ wasm_status vm_translate_ex(const wasm_module *m, uint32_t func_index,
     }
     if (t.oom)
         goto fail;
+    vm_code_fold_charges(t.code, t.ncode);
 
     code = calloc(1, sizeof *code);
     if (!code)

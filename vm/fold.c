@@ -1,0 +1,72 @@
+/* Passes over a function's complete translated code: folding block charges into the
+ * branches that enter the blocks (the paying forms of vmops.def). */
+#include "code.h"
+
+/* Whether op is the plain form of a VM_BR branch (its paying forms follow it). */
+static bool is_plain_branch(uint32_t op)
+{
+    switch (op) {
+#define VM_BR(id, format) case VM_OP_##id:
+#include "vmops.def"
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The length in words of the instruction at pc. */
+static uint32_t insn_length(const uint32_t *words, uint32_t pc)
+{
+    uint32_t w = pc + 1;
+    for (const char *f = vm_op_format[words[pc]]; *f; f++)
+        w += *f == 'l' ? 2 : *f == 'T' ? 2 + words[w] : 1;
+    return w - pc;
+}
+
+/* The index of the branch offset word ('o') in op's operands, counting the opcode as 0. */
+static uint32_t offset_index(uint32_t op)
+{
+    uint32_t i = 1;
+    for (const char *f = vm_op_format[op]; *f != 'o'; f++)
+        i++;
+    return i;
+}
+
+static bool is_charge(const uint32_t *words, uint32_t nwords, uint32_t pos)
+{
+    return pos < nwords && words[pos] == VM_OP_fuel;
+}
+
+/* Every `fuel` instruction charges the block it starts on each entry, whichever way control
+ * arrives, so a branch may pay it on the way in and skip it: the fuel consumed, and where a
+ * short charge stops, are the same. Branch targets and the instruction after a branch are
+ * instruction starts, so reading their opcode is sound. */
+void vm_code_fold_charges(uint32_t *words, uint32_t nwords)
+{
+    uint32_t pc = 0;
+    while (pc < nwords) {
+        uint32_t op = words[pc];
+        uint32_t len = insn_length(words, pc);
+        if (is_plain_branch(op)) {
+            uint32_t off = pc + offset_index(op);
+            uint32_t target = off + (uint32_t)(int32_t)words[off];
+            bool taken = is_charge(words, nwords, target);
+            bool fallthrough = is_charge(words, nwords, pc + len);
+            /* id, id_pt, id_pf, id_pb are consecutive (vmops.def) */
+            words[pc] = op + (taken ? 1 : 0) + (fallthrough ? 2 : 0);
+        } else if (op == VM_OP_br) {
+            if (is_charge(words, nwords, pc + 1 + (uint32_t)(int32_t)words[pc + 1]))
+                words[pc] = VM_OP_br_pt;
+        } else if (op == VM_OP_br_table) {
+            uint32_t n = words[pc + 2];
+            for (uint32_t i = 0; i <= n; i++) {
+                uint32_t w = pc + 3 + i;
+                if (is_charge(words, nwords, w + (uint32_t)(int32_t)words[w])) {
+                    words[pc] = VM_OP_br_table_pt;
+                    break;
+                }
+            }
+        }
+        pc += len;
+    }
+}
