@@ -404,16 +404,20 @@ static wasm_status rt_module_instrument(const wvm_engine *engine, wvm_module *mo
                                                  &module->offset_maps, err);
     if (st != WASM_OK)
         return st;
+    uint32_t nfuncs = m->nfuncs; /* the maps' count, the same in the output */
     loader_free(m);
     memset(m, 0, sizeof *m);
     st = loader_decode(bytes, size, m, err);
     if (st == WASM_OK)
         st = loader_validate(m, err);
     free(bytes);
-    if (st != WASM_OK) /* a bug: the instrumenter's output must be valid */
+    if (st != WASM_OK) { /* a bug: the instrumenter's output must be valid */
+        rt_instr_maps_free(module->offset_maps, nfuncs);
+        module->offset_maps = NULL;
         return wasm_error_set(err, st, err->offset, err->func_index,
                               "internal error: the instrumented module is not valid: %s",
                               err->message);
+    }
     module->gas_injected = true;
     module->gas_import = m->nimports - 1;
     module->gas_func = gas_func;

@@ -2,8 +2,9 @@
  * functions, and resumable calls.
  *
  * Owns: wvm_cost_model_*, wvm_store_{set_fuel,add_fuel,fuel,fuel_consumed},
- * wvm_caller_consume_fuel, wvm_func_call_resumable, wvm_resumable_* and the store's list of
- * suspended calls (store->resumables).
+ * wvm_caller_consume_fuel, the host functions gas imports are bound to (rt_store_gas_func),
+ * wvm_func_call_resumable, wvm_resumable_* and the store's list of suspended calls
+ * (store->resumables).
  *
  * Resumable handles. The VM keeps a suspended call's frames reserved on the store's stacks;
  * suspensions nest, and only the most recent one may be resumed or dropped. The runtime adds

@@ -3,7 +3,7 @@
  * Owns: rt_module_types (run once by wvm_module_new: converts the module's type bytes into
  * the wvm_valkind arrays and wvm_importtype / wvm_exporttype records the API hands out, so
  * that later queries neither allocate nor fail), rt_module_types_free, wvm_module_import*,
- * wvm_module_export*, and wvm_version.
+ * wvm_module_export*, wvm_module_gas_import and wvm_version.
  */
 #include "rt.h"
 
