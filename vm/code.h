@@ -13,8 +13,9 @@ typedef enum {
 #define VM_BIN(id, in, out, expr) VM_OP_##id,
 #define VM_BINI(id, in, out, expr) VM_OP_##id, VM_OP_##id##_imm,
 #define VM_UN(id, in, out, expr) VM_OP_##id,
-#define VM_LOAD(id, out, ctype) VM_OP_##id, VM_OP_##id##_ai,
-#define VM_STORE(id, in, ctype) VM_OP_##id, VM_OP_##id##_ai,
+#define VM_LOAD(id, out, ctype) VM_OP_##id, VM_OP_##id##_ai, VM_OP_##id##_sx, VM_OP_##id##_si,
+#define VM_STORE(id, in, ctype)                                                                \
+    VM_OP_##id, VM_OP_##id##_ai, VM_OP_##id##_sx, VM_OP_##id##_si, VM_OP_##id##_ki,
 #define VM_OP(id, format) VM_OP_##id,
 #include "vmops.def"
     VM_OP_COUNT

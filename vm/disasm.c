@@ -9,8 +9,12 @@ const char *const vm_op_format[VM_OP_COUNT] = {
 #define VM_BIN(id, in, out, expr) [VM_OP_##id] = "dss",
 #define VM_BINI(id, in, out, expr) [VM_OP_##id] = "dss", [VM_OP_##id##_imm] = "dsi",
 #define VM_UN(id, in, out, expr) [VM_OP_##id] = "ds",
-#define VM_LOAD(id, out, ctype) [VM_OP_##id] = "dsi", [VM_OP_##id##_ai] = "dsii",
-#define VM_STORE(id, in, ctype) [VM_OP_##id] = "ssi", [VM_OP_##id##_ai] = "ssii",
+#define VM_LOAD(id, out, ctype)                                                                \
+    [VM_OP_##id] = "dsi", [VM_OP_##id##_ai] = "dsii", [VM_OP_##id##_sx] = "dssiii",            \
+    [VM_OP_##id##_si] = "dsiii",
+#define VM_STORE(id, in, ctype)                                                                \
+    [VM_OP_##id] = "ssi", [VM_OP_##id##_ai] = "ssii", [VM_OP_##id##_sx] = "sssiii",            \
+    [VM_OP_##id##_si] = "ssiii", [VM_OP_##id##_ki] = "siii",
 #define VM_OP(id, format) [VM_OP_##id] = format,
 #include "vmops.def"
 };
@@ -19,8 +23,10 @@ const char *const vm_op_name[VM_OP_COUNT] = {
 #define VM_BIN(id, in, out, expr) [VM_OP_##id] = #id,
 #define VM_BINI(id, in, out, expr) [VM_OP_##id] = #id, [VM_OP_##id##_imm] = #id "_imm",
 #define VM_UN(id, in, out, expr) [VM_OP_##id] = #id,
-#define VM_LOAD(id, out, ctype) [VM_OP_##id] = #id, [VM_OP_##id##_ai] = #id "_ai",
-#define VM_STORE(id, in, ctype) [VM_OP_##id] = #id, [VM_OP_##id##_ai] = #id "_ai",
+#define VM_LOAD(id, out, ctype)                                                                \
+    [VM_OP_##id] = #id, [VM_OP_##id##_ai] = #id "_ai", [VM_OP_##id##_sx] = #id "_sx",          \
+    [VM_OP_##id##_si] = #id "_si",
+#define VM_STORE(id, in, ctype) VM_LOAD(id, in, ctype)[VM_OP_##id##_ki] = #id "_ki",
 #define VM_OP(id, format) [VM_OP_##id] = #id,
 #include "vmops.def"
 };

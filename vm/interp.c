@@ -140,8 +140,10 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
 #define VM_BIN(id, in, out, expr) [VM_OP_##id] = &&L_##id,
 #define VM_BINI(id, in, out, expr) [VM_OP_##id] = &&L_##id, [VM_OP_##id##_imm] = &&L_##id##_imm,
 #define VM_UN(id, in, out, expr) [VM_OP_##id] = &&L_##id,
-#define VM_LOAD(id, out, ctype) [VM_OP_##id] = &&L_##id, [VM_OP_##id##_ai] = &&L_##id##_ai,
-#define VM_STORE(id, in, ctype) [VM_OP_##id] = &&L_##id, [VM_OP_##id##_ai] = &&L_##id##_ai,
+#define VM_LOAD(id, out, ctype)                                                                \
+    [VM_OP_##id] = &&L_##id, [VM_OP_##id##_ai] = &&L_##id##_ai,                                \
+    [VM_OP_##id##_sx] = &&L_##id##_sx, [VM_OP_##id##_si] = &&L_##id##_si,
+#define VM_STORE(id, in, ctype) VM_LOAD(id, in, ctype)[VM_OP_##id##_ki] = &&L_##id##_ki,
 #define VM_OP(id, format) [VM_OP_##id] = &&L_##id,
 #include "vmops.def"
     };
@@ -179,6 +181,20 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
         pc += 4;                                                                               \
         NEXT();                                                                                \
     }
+/* b: the 64-bit immediate in pc[3], pc[4] (low first) */
+#define IMM_u64(bits) (bits)
+#define IMM_f64(bits) num_f64_from_bits(bits)
+#define BINL_CASE(id, in, out, expr)                                                           \
+    CASE(id##_l)                                                                               \
+    {                                                                                          \
+        CT_##in a = RD_##in(pc[2]);                                                            \
+        CT_##in b = IMM_##in((uint64_t)pc[3] | (uint64_t)pc[4] << 32);                         \
+        WR_##out(pc[1], (expr));                                                               \
+        pc += 5;                                                                               \
+        NEXT();                                                                                \
+    }
+#define VM_BINL(id, in, out, expr) VM_BIN(id, in, out, expr) BINL_CASE(id, in, out, expr)
+#define VM_BINIL(id, in, out, expr) VM_BINI(id, in, out, expr) BINL_CASE(id, in, out, expr)
 #define VM_CMP(id, in, expr, negated)                                                          \
     VM_BINI(id, in, u32, expr)                                                                 \
     BRANCH_CASES(br_##id, CT_##in a = RD_##in(pc[1]); CT_##in b = RD_##in(pc[2]);, expr, 3, 4) \
@@ -196,42 +212,45 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
         pc += 3;                                                                               \
         NEXT();                                                                                \
     }
+/* One load or store form: `addr` is its u32 address before the offset, in word pc[off]. */
+#define LOAD_CASE(name, out, ctype, addr, off)                                                 \
+    CASE(name)                                                                                 \
+    {                                                                                          \
+        EFFECTIVE_ADDRESS(ea, addr, pc[off], sizeof(ctype))                                    \
+        ctype v;                                                                               \
+        memcpy(&v, mem + ea, sizeof v);                                                        \
+        WR_##out(pc[1], v);                                                                    \
+        pc += (off) + 1;                                                                       \
+        NEXT();                                                                                \
+    }
+#define STORE_CASE(name, in, ctype, addr, off) STORE_VALUE_CASE(name, ctype, addr, off, RD_##in(pc[2]))
+/* value: the stored value (of the operand type) */
+#define STORE_VALUE_CASE(name, ctype, addr, off, value)                                        \
+    CASE(name)                                                                                 \
+    {                                                                                          \
+        EFFECTIVE_ADDRESS(ea, addr, pc[off], sizeof(ctype))                                    \
+        ctype v = (ctype)(value);                                                              \
+        memcpy(mem + ea, &v, sizeof v);                                                        \
+        pc += (off) + 1;                                                                       \
+        NEXT();                                                                                \
+    }
+/* The address forms (vmops.def); b is the word of the base (or index) slot, the operands
+ * after the value of a store (or the base of a load) start at word r. */
+#define ADDR_PLAIN(b, r) RD_u32(pc[b])
+#define ADDR_AI(b, r) RD_u32(pc[b]) + pc[r]
+#define ADDR_SX(b, r) RD_u32(pc[b]) + (RD_u32(pc[r]) << (pc[(r) + 1] & 31)) + pc[(r) + 2]
+#define ADDR_SI(b, r) (RD_u32(pc[b]) << (pc[r] & 31)) + pc[(r) + 1]
 #define VM_LOAD(id, out, ctype)                                                                \
-    CASE(id)                                                                                   \
-    {                                                                                          \
-        EFFECTIVE_ADDRESS(ea, RD_u32(pc[2]), pc[3], sizeof(ctype))                             \
-        ctype v;                                                                               \
-        memcpy(&v, mem + ea, sizeof v);                                                        \
-        WR_##out(pc[1], v);                                                                    \
-        pc += 4;                                                                               \
-        NEXT();                                                                                \
-    }                                                                                          \
-    CASE(id##_ai)                                                                              \
-    {                                                                                          \
-        EFFECTIVE_ADDRESS(ea, RD_u32(pc[2]) + pc[3], pc[4], sizeof(ctype))                     \
-        ctype v;                                                                               \
-        memcpy(&v, mem + ea, sizeof v);                                                        \
-        WR_##out(pc[1], v);                                                                    \
-        pc += 5;                                                                               \
-        NEXT();                                                                                \
-    }
+    LOAD_CASE(id, out, ctype, ADDR_PLAIN(2, 3), 3)                                             \
+    LOAD_CASE(id##_ai, out, ctype, ADDR_AI(2, 3), 4)                                           \
+    LOAD_CASE(id##_sx, out, ctype, ADDR_SX(2, 3), 6)                                           \
+    LOAD_CASE(id##_si, out, ctype, ADDR_SI(2, 3), 5)
 #define VM_STORE(id, in, ctype)                                                                \
-    CASE(id)                                                                                   \
-    {                                                                                          \
-        EFFECTIVE_ADDRESS(ea, RD_u32(pc[1]), pc[3], sizeof(ctype))                             \
-        ctype v = (ctype)RD_##in(pc[2]);                                                       \
-        memcpy(mem + ea, &v, sizeof v);                                                        \
-        pc += 4;                                                                               \
-        NEXT();                                                                                \
-    }                                                                                          \
-    CASE(id##_ai)                                                                              \
-    {                                                                                          \
-        EFFECTIVE_ADDRESS(ea, RD_u32(pc[1]) + pc[3], pc[4], sizeof(ctype))                     \
-        ctype v = (ctype)RD_##in(pc[2]);                                                       \
-        memcpy(mem + ea, &v, sizeof v);                                                        \
-        pc += 5;                                                                               \
-        NEXT();                                                                                \
-    }
+    STORE_CASE(id, in, ctype, ADDR_PLAIN(1, 3), 3)                                             \
+    STORE_CASE(id##_ai, in, ctype, ADDR_AI(1, 3), 4)                                           \
+    STORE_CASE(id##_sx, in, ctype, ADDR_SX(1, 3), 6)                                           \
+    STORE_CASE(id##_si, in, ctype, ADDR_SI(1, 3), 5)                                           \
+    STORE_VALUE_CASE(id##_ki, ctype, ADDR_AI(1, 3), 4, (CT_##in)(int32_t)pc[2])
 #include "vmops.def"
 
     /* ---- data movement ---- */

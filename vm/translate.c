@@ -68,6 +68,11 @@ typedef struct {
     uint32_t nvals, capvals;
     uint32_t max_height;
     uint32_t *pending;      /* per local: VAL_LOCAL entries of it on the stack */
+    /* Per local: still zero, as every call starts declared locals (not parameters), on every
+     * path to this point: set for declared locals at entry, cleared when the local is written
+     * and for all at the first label. Writing zero to such a local emits nothing. */
+    bool *zero;
+    bool at_entry;          /* no label yet: the code so far runs straight from the entry */
 
     tr_frame *frames;
     uint32_t nframes, capframes;
@@ -83,6 +88,9 @@ typedef struct {
     /* The last emitted i32/i64 add_imm, which a conditional branch on its result right after
      * it (no label between) may do itself (the _add forms of vmops.def); NO_POS when none. */
     uint32_t add_pos;
+    /* The code position of the last label: instructions from there on run in sequence
+     * whenever the last of them runs, so they may be fused into one. */
+    uint32_t label_pos;
 
     /* Metering: how charges are emitted, from which model. */
     vm_meter_mode meter;
@@ -149,13 +157,17 @@ static uint32_t emit_op(tr_state *t, vm_opcode op)
     return pos;
 }
 
-/* Removes the last instruction (which started at pos), for fusion. */
+/* Removes the instructions from pos (an instruction start) on, for fusion. */
 static void unemit(tr_state *t, uint32_t pos)
 {
     t->ncode = pos;
-    if (t->nmap && t->map[t->nmap - 1].pos == pos)
+    while (t->nmap && t->map[t->nmap - 1].pos >= pos)
         t->nmap--;
     t->last_pos = NO_POS;
+    if (t->copy_pos != NO_POS && t->copy_pos >= pos)
+        t->copy_pos = NO_POS;
+    if (t->add_pos != NO_POS && t->add_pos >= pos)
+        t->add_pos = NO_POS;
 }
 
 /* Marks the instruction at pos, whose destination operand is the word just emitted, as a
@@ -172,6 +184,8 @@ static void place_label(tr_state *t)
     t->last_pos = NO_POS;
     t->copy_pos = NO_POS;
     t->add_pos = NO_POS;
+    t->label_pos = t->ncode;
+    t->at_entry = false;
 }
 
 /* ---- metering ----
@@ -678,6 +692,17 @@ static vm_opcode vm_op_for_wasm(uint32_t op, bool imm)
     }
 }
 
+/* The form of Wasm binary operator op with a 64-bit immediate right operand (id_l), or 0. */
+static vm_opcode long_imm_op(uint32_t op)
+{
+    switch (op) {
+#define VM_BINL(id, in, out, expr) case WASM_OP_##id: return VM_OP_##id##_l;
+#define VM_BINIL(id, in, out, expr) VM_BINL(id, in, out, expr)
+#include "vmops.def"
+    default: return 0;
+    }
+}
+
 static bool is_commutative(uint32_t op)
 {
     switch (op) {
@@ -701,34 +726,122 @@ static uint8_t sig_type(uint8_t tok)
     }
 }
 
-/* The address-fused form (id_ai) of load or store op. */
-static vm_opcode address_fused(vm_opcode op)
+/* An access's address as the fused i32 arithmetic that computed it:
+ * (u32)(base + (index << shift) + imm), base and index each optional. */
+typedef struct {
+    bool has_base, has_index;
+    uint32_t base, index, shift, imm;
+} tr_addr;
+
+/* The address form of load or store op for address a (vmops.def). */
+static vm_opcode address_form(vm_opcode op, const tr_addr *a)
 {
+    int form = a->has_index ? (a->has_base ? 2 : 3) : a->imm ? 1 : 0;
     switch (op) {
-#define VM_LOAD(id, out, ctype) case VM_OP_##id: return VM_OP_##id##_ai;
-#define VM_STORE(id, in, ctype) case VM_OP_##id: return VM_OP_##id##_ai;
+#define VM_LOAD(id, out, ctype)                                                                \
+    case VM_OP_##id:                                                                           \
+        return (vm_opcode[]){VM_OP_##id, VM_OP_##id##_ai, VM_OP_##id##_sx, VM_OP_##id##_si}[form];
+#define VM_STORE(id, in, ctype) VM_LOAD(id, in, ctype)
 #include "vmops.def"
     default: return op;
     }
 }
 
-/* Whether stack entry i, a memory access's address, was computed by the instruction just
- * emitted, an i32.add with an immediate (operands: base slot, imm). The access may then do
- * the addition itself (its id_ai form), saving a dispatch and a slot write: the entry is read
- * by the access alone. */
-static bool address_is_add(const tr_state *t, uint32_t i)
+/* The form of store op that stores an immediate (id_ki). */
+static vm_opcode const_store(vm_opcode op)
 {
-    return t->vals[i].kind == VAL_SLOT && t->last_pos != NO_POS &&
-           t->code[t->last_pos] == VM_OP_i32_add_imm &&
-           t->code[t->last_dst_word] == natural_slot(t, i);
+    switch (op) {
+#define VM_STORE(id, in, ctype) case VM_OP_##id: return VM_OP_##id##_ki;
+#include "vmops.def"
+    default: return op;
+    }
 }
 
-/* Removes that i32.add (address_is_add) and returns its operands. */
-static void take_address_add(tr_state *t, uint32_t *base, uint32_t *imm)
+/* Emits the operands of address a after the base (or index) word, as address_form's form
+ * reads them. */
+static void emit_address_rest(tr_state *t, const tr_addr *a)
 {
-    *base = t->code[t->last_pos + 2];
-    *imm = t->code[t->last_pos + 3];
-    unemit(t, t->last_pos);
+    if (a->has_index && a->has_base) {
+        emit_word(t, a->index);
+        emit_word(t, a->shift);
+        emit_word(t, a->imm);
+    } else if (a->has_index) {
+        emit_word(t, a->shift);
+        emit_word(t, a->imm);
+    } else if (a->imm) {
+        emit_word(t, a->imm);
+    }
+}
+
+/* The instruction before the one at map entry m (counting from 1), when no label lies
+ * between them and it writes slot `dst`, a temporary at or above slot `low`; NO_POS
+ * otherwise. Such an instruction's result is read only by the instructions after it up to
+ * the access: they may be folded into the access. */
+static uint32_t producer_before(const tr_state *t, uint32_t *m, uint32_t dst, uint32_t low)
+{
+    if (*m == 0)
+        return NO_POS;
+    uint32_t pos = t->map[*m - 1].pos;
+    if (pos < t->label_pos || dst < low || t->code[pos + 1] != dst)
+        return NO_POS;
+    (*m)--;
+    return pos;
+}
+
+/* Folds into a memory access the i32 arithmetic just emitted that computes its address,
+ * stack entry i: an add of an immediate (last), before it an add of two slots or a shift of
+ * one by a constant, and before such an add, a shift of one of its operands. Those
+ * instructions write only temporaries (natural slots from entry i's up), which the access
+ * alone reads, so they go: a dispatch and a slot write each. Slot `avoid` (NO_POS: none) is
+ * about to be overwritten before the access and must not be an operand of it. Returns false
+ * when nothing was folded (*out is then left as it is). */
+static bool fold_address(tr_state *t, uint32_t i, uint32_t avoid, tr_addr *out)
+{
+    uint32_t low = natural_slot(t, i);
+    tr_addr a = {true, false, low, 0, 0, 0};
+    if (t->oom || t->vals[i].kind != VAL_SLOT)
+        return false;
+    uint32_t m = t->nmap, from = NO_POS, pos;
+    if ((pos = producer_before(t, &m, a.base, low)) != NO_POS &&
+        t->code[pos] == VM_OP_i32_add_imm) {
+        a.base = t->code[pos + 2];
+        a.imm = t->code[pos + 3];
+        from = pos;
+    } else {
+        m = t->nmap;
+    }
+    if ((pos = producer_before(t, &m, a.base, low)) != NO_POS) {
+        if (t->code[pos] == VM_OP_i32_add) {
+            a.base = t->code[pos + 2];
+            a.index = t->code[pos + 3];
+            a.has_index = true;
+            from = pos;
+            uint32_t m2 = m, pos2;
+            if ((pos2 = producer_before(t, &m2, a.index, low)) == NO_POS &&
+                (pos2 = producer_before(t, &m2, a.base, low)) != NO_POS) {
+                uint32_t b = a.base; /* the shifted operand first: index */
+                a.base = a.index;
+                a.index = b;
+            }
+            if (pos2 != NO_POS && t->code[pos2] == VM_OP_i32_shl_imm) {
+                a.index = t->code[pos2 + 2];
+                a.shift = t->code[pos2 + 3] & 31;
+                from = pos2;
+            }
+        } else if (t->code[pos] == VM_OP_i32_shl_imm) {
+            a.has_base = false;
+            a.has_index = true;
+            a.index = t->code[pos + 2];
+            a.shift = t->code[pos + 3] & 31;
+            from = pos;
+        }
+    }
+    if (from == NO_POS || (avoid != NO_POS && ((a.has_base && a.base == avoid) ||
+                                                (a.has_index && a.index == avoid))))
+        return false;
+    unemit(t, from);
+    *out = a;
+    return true;
 }
 
 /* Operators with a fixed [p0 p1] -> [r] signature: numeric operators, loads and stores. */
@@ -759,20 +872,34 @@ static void translate_simple(tr_state *t, uint32_t op, const wasm_op_info *info)
         return;
     }
     if (info->p1 != WASM_SIG_NONE && info->result == WASM_SIG_NONE) { /* store */
-        uint32_t na = t->nvals - 2, base = 0, imm = 0;
-        /* A constant value is written to its slot first, which must not be the base. */
-        bool fused = address_is_add(t, na) && (t->vals[na + 1].kind != VAL_CONST ||
-                                               t->code[t->last_pos + 2] != natural_slot(t, na + 1));
-        if (fused)
-            take_address_add(t, &base, &imm);
+        uint32_t na = t->nvals - 2;
+        tr_addr a = {true, false, 0, 0, 0, 0};
+        /* A constant value is written to its slot first, which must not be an operand. */
+        bool folded = fold_address(
+            t, na, t->vals[na + 1].kind == VAL_CONST ? natural_slot(t, na + 1) : NO_POS, &a);
+        const tr_val *v = &t->vals[na + 1];
+        if (v->kind == VAL_CONST && !a.has_index &&
+            (v->type != WASM_I64 || (int64_t)v->bits == (int64_t)(int32_t)v->bits) &&
+            (v->type != WASM_F64 || v->bits == 0)) {
+            /* a constant that fits an immediate: the id_ki form, which stores it */
+            uint32_t bits = (uint32_t)v->bits;
+            pop_val(t);
+            uint32_t addr = pop_slot(t);
+            emit_op(t, const_store(vm_op_for_wasm(op, false)));
+            emit_word(t, folded ? a.base : addr);
+            emit_word(t, bits);
+            emit_word(t, a.imm);
+            emit_word(t, offset);
+            return;
+        }
         uint32_t value = pop_slot(t);
         uint32_t addr = pop_slot(t);
-        vm_opcode vop = vm_op_for_wasm(op, false);
-        emit_op(t, fused ? address_fused(vop) : vop);
-        emit_word(t, fused ? base : addr);
+        if (!folded)
+            a.base = addr;
+        emit_op(t, address_form(vm_op_for_wasm(op, false), &a));
+        emit_word(t, a.has_base ? a.base : a.index);
         emit_word(t, value);
-        if (fused)
-            emit_word(t, imm);
+        emit_address_rest(t, &a);
         emit_word(t, offset);
         return;
     }
@@ -808,6 +935,25 @@ static void translate_simple(tr_state *t, uint32_t op, const wasm_op_info *info)
             emit_word(t, imm);
             if (imm_op == VM_OP_i32_add_imm || imm_op == VM_OP_i64_add_imm)
                 t->add_pos = pos;
+        } else if (c->kind == VAL_CONST &&
+                   (long_imm_op(op) || (op == WASM_OP_i64_sub && nconst == nb)) &&
+                   (nconst == nb || is_commutative(op))) {
+            /* a 64-bit constant: the id_l form (x - c is x + -c, as above) */
+            uint64_t bits = c->bits;
+            vm_opcode lop = long_imm_op(op);
+            if (op == WASM_OP_i64_sub) {
+                lop = VM_OP_i64_add_l;
+                bits = 0u - bits;
+            }
+            uint32_t a = operand_slot(t, nother);
+            pop_val(t);
+            pop_val(t);
+            uint32_t pos = emit_op(t, lop);
+            emit_word(t, natural_slot(t, t->nvals));
+            mark_producer(t, pos);
+            emit_word(t, a);
+            emit_word(t, (uint32_t)bits);
+            emit_word(t, (uint32_t)(bits >> 32));
         } else {
             uint32_t bs = pop_slot(t);
             uint32_t as = pop_slot(t);
@@ -821,20 +967,22 @@ static void translate_simple(tr_state *t, uint32_t op, const wasm_op_info *info)
         return;
     }
     /* unary or load */
-    uint32_t base = 0, imm = 0;
-    bool fused = info->imm == IMM_MEMARG && address_is_add(t, t->nvals - 1);
-    if (fused)
-        take_address_add(t, &base, &imm);
+    tr_addr addr = {true, false, 0, 0, 0, 0};
+    bool folded = info->imm == IMM_MEMARG && fold_address(t, t->nvals - 1, NO_POS, &addr);
     uint32_t a = pop_slot(t);
+    if (!folded)
+        addr.base = a;
     vm_opcode vop = vm_op_for_wasm(op, false);
-    uint32_t pos = emit_op(t, fused ? address_fused(vop) : vop);
+    uint32_t pos = emit_op(t, info->imm == IMM_MEMARG ? address_form(vop, &addr) : vop);
     emit_word(t, natural_slot(t, t->nvals));
     mark_producer(t, pos);
-    emit_word(t, fused ? base : a);
-    if (fused)
-        emit_word(t, imm);
-    if (info->imm == IMM_MEMARG)
+    if (info->imm == IMM_MEMARG) {
+        emit_word(t, addr.has_base ? addr.base : addr.index);
+        emit_address_rest(t, &addr);
         emit_word(t, offset);
+    } else {
+        emit_word(t, a);
+    }
     push_slot(t, sig_type(info->result));
 }
 
@@ -848,6 +996,13 @@ static void translate_local_set(tr_state *t, uint32_t x, bool tee)
         return;
     }
     flush_local(t, x, top);
+    bool was_zero = t->at_entry && t->zero[x];
+    t->zero[x] = false;
+    if (was_zero && v.kind == VAL_CONST && v.bits == 0) {
+        if (!tee)
+            pop_val(t);
+        return;
+    }
     if (v.kind == VAL_SLOT && t->last_pos != NO_POS &&
         t->code[t->last_dst_word] == natural_slot(t, top)) {
         t->code[t->last_dst_word] = x;
@@ -1421,8 +1576,12 @@ wasm_status vm_translate_ex(const wasm_module *m, uint32_t func_index,
 
     t.local_types = malloc((size_t)t.nlocals + 1);
     t.pending = calloc((size_t)t.nlocals + 1, sizeof *t.pending);
-    if (!t.local_types || !t.pending)
+    t.zero = calloc((size_t)t.nlocals + 1, sizeof *t.zero);
+    if (!t.local_types || !t.pending || !t.zero)
         goto fail;
+    t.at_entry = true;
+    for (uint32_t i = type->nparams; i < t.nlocals; i++)
+        t.zero[i] = true;
     if (type->nparams)
         memcpy(t.local_types, wasm_functype_params(type), type->nparams);
     if (fn->nlocals)
@@ -1494,6 +1653,7 @@ fail:
     free(t.vals);
     free(t.frames);
     free(t.pending);
+    free(t.zero);
     free(t.local_types);
     return status;
 }
