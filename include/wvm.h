@@ -392,6 +392,11 @@ WVM_API uint32_t wvm_module_export_count(const wvm_module *module);
  * out of range. */
 WVM_API bool wvm_module_export(const wvm_module *module, uint32_t index, wvm_exporttype *out);
 
+/* True when the module has a start function. *import_index (may be NULL) is then its index
+ * among the module's imports when the start function is imported, else UINT32_MAX (a function
+ * the module defines). False for NULL. */
+WVM_API bool wvm_module_start(const wvm_module *module, uint32_t *import_index);
+
 /* True when the module imports a gas function that WVM_METER_PREMETERED binds to fuel
  * (`env.gas (param i64)`, or `metering.usegas (param i32)` or `(param i64)`, no results);
  * *import_index (may be NULL) is then its index among the module's imports. False for NULL

@@ -3,7 +3,7 @@
  * Owns: rt_module_types (run once by wvm_module_new: converts the module's type bytes into
  * the wvm_valkind arrays and wvm_importtype / wvm_exporttype records the API hands out, so
  * that later queries neither allocate nor fail), rt_module_types_free, wvm_module_import*,
- * wvm_module_export*, wvm_module_gas_import and wvm_version.
+ * wvm_module_export*, wvm_module_start, wvm_module_gas_import and wvm_version.
  */
 #include "rt.h"
 
@@ -199,5 +199,26 @@ bool wvm_module_gas_import(const wvm_module *module, uint32_t *import_index)
         return false;
     if (import_index)
         *import_index = i;
+    return true;
+}
+
+/* The index among m's imports of function func_index, or UINT32_MAX for a defined function
+ * (function imports take the low function indices, in import order). */
+static uint32_t rt_func_import(const wasm_module *m, uint32_t func_index)
+{
+    if (func_index >= m->nfunc_imports)
+        return UINT32_MAX;
+    for (uint32_t i = 0, funcs = 0; i < m->nimports; i++)
+        if (m->imports[i].kind == WASM_EXTERN_FUNC && funcs++ == func_index)
+            return i;
+    return UINT32_MAX; /* not reached in a decoded module */
+}
+
+bool wvm_module_start(const wvm_module *module, uint32_t *import_index)
+{
+    if (!module || !module->m.has_start)
+        return false;
+    if (import_index)
+        *import_index = rt_func_import(&module->m, module->m.start);
     return true;
 }

@@ -242,24 +242,6 @@ wvm_status gas_instrument(const uint8_t *bytes, size_t len, runner_instrument ba
                           const wvm_cost_model *model, uint8_t **out, size_t *out_len,
                           wvm_error *err);
 
-/* The start function of a module binary. */
-typedef enum wasm_start_kind {
-    WASM_START_NONE = 0, /* none (or the bytes could not be read that far) */
-    WASM_START_LOCAL,    /* a function the module defines */
-    WASM_START_IMPORTED, /* an imported function: module, name say which */
-} wasm_start_kind;
-
-typedef struct wasm_start {
-    wasm_start_kind kind;
-    const char *module; /* WASM_START_IMPORTED: the import's names, pointing into the bytes */
-    size_t module_len;
-    const char *name;
-    size_t name_len;
-} wasm_start;
-
-/* Finds the start function of bytes[0..len) (the sections are walked by their sizes, only
- * the import and start sections are read). */
-void wasm_find_start(const uint8_t *bytes, size_t len, wasm_start *out);
 
 #define GAS_HOST_FUNCS_MAX 16
 

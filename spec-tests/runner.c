@@ -234,17 +234,20 @@ static bool read_file(const char *path, strbuf *out, char *why, size_t len)
  * from the host: one the module defines, or an import resolved (through the registered
  * modules, as the linker resolves it) to a function that is not a host function. The
  * spectest functions and env.gas are host functions. Only needed with count_gas. */
-static bool start_runs_wasm(const run_state *st, const wasm_start *start)
+static bool start_runs_wasm(const run_state *st, const wvm_module *module)
 {
-    if (start->kind != WASM_START_IMPORTED)
-        return start->kind == WASM_START_LOCAL;
+    uint32_t import_index;
+    if (!wvm_module_start(module, &import_index))
+        return false;
+    wvm_importtype imp;
+    if (import_index == UINT32_MAX || !wvm_module_import(module, import_index, &imp))
+        return import_index == UINT32_MAX;
     for (size_t i = st->registered_count; i-- > 0;) {
         const named_instance *r = &st->registered[i];
-        if (strlen(r->name) != start->module_len ||
-            memcmp(r->name, start->module, start->module_len) != 0)
+        if (strlen(r->name) != imp.module_len || memcmp(r->name, imp.module, imp.module_len) != 0)
             continue;
         wvm_extern ext;
-        if (!wvm_instance_export_n(r->instance, start->name, start->name_len, &ext) ||
+        if (!wvm_instance_export_n(r->instance, imp.name, imp.name_len, &ext) ||
             ext.kind != WVM_EXTERN_FUNC)
             return false; /* the instantiation will fail to link */
         return !gas_meter_is_host(&st->gas, ext.of.func);
@@ -296,11 +299,6 @@ static wvm_status load_module(run_state *st, const char *filename, runner_instru
             break;
         }
     }
-    if (enters) {
-        wasm_start start;
-        wasm_find_start(data, size, &start);
-        *enters = start_runs_wasm(st, &start);
-    }
     if (backend != RUNNER_INSTRUMENT_NONE) {
         status = gas_instrument(data, size, backend, st->cost_model, &instrumented, &size, err);
         if (status == WVM_OK && instrumented == NULL) {
@@ -325,6 +323,8 @@ static wvm_status load_module(run_state *st, const char *filename, runner_instru
     if (status == WVM_OK) {
         st->modules[st->module_count++] = module;
         *out = module;
+        if (enters)
+            *enters = start_runs_wasm(st, module);
     } else if (module != NULL) {
         wvm_module_delete(module);
     }

@@ -15,6 +15,12 @@
  *                               fuel_api/parse_errors_carry_line_numbers +1
  *   wvm_cost_model_load         fuel_api/load_from_files
  *   wvm_cost_model_delete       api/delete_null_handles, fuel_api/presets_by_name +7
+ *   wvm_cost_model_host_entry   instrument/host_entry_of_the_presets,
+ *                               instrument/global_backend_charges_native_fuel_minus_host_entry
+ *   wvm_instrument_options_default  instrument/usage_errors, and every instrument/* test
+ *                               through tests/instrument_support.c
+ *   wvm_instrument              instrument/usage_errors, and every instrument/* test
+ *                               through tests/instrument_support.c
  *   wvm_config_default          api/config_default_values, fuel_api/config_defaults +24
  *   wvm_engine_new              api/engine_config_is_copied_and_applied +53
  *   wvm_engine_delete           api/delete_null_handles, api/delete_cost_model_after_engine_new
@@ -29,6 +35,8 @@
  *   wvm_module_import           api/module_introspection_argument_errors, api_intro/import_types
  *   wvm_module_export_count     api/module_introspection_argument_errors, api_intro/export_types
  *   wvm_module_export           api/module_introspection_argument_errors, api_intro/export_types
+ *   wvm_module_start            api_intro/start_function, harness (--instrument start functions)
+ *   wvm_module_gas_import       instrument/gas_import_queries, instrument/premetered_reports_the_gas_import
  *   wvm_store_new               api/store_arguments +63
  *   wvm_store_delete            api/delete_store_before_module_and_linker,
  *                               api/delete_null_handles +63

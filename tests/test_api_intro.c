@@ -565,3 +565,58 @@ Test(api_intro, func_type_outlives_module_handle)
     cr_assert_eq(t.params[2], WVM_FUNCREF);
     cr_assert_eq(t.results[1], WVM_I32);
 }
+
+/* (module (import "m" "mem" (memory 1)) (import "a" "g" (global i32))
+ *         (import "h" "f" (func)) (import "h" "s" (func)) (start 1)) */
+static const uint8_t wasm_start_imported[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x02,
+    0x1d, 0x04, 0x01, 0x6d, 0x03, 0x6d, 0x65, 0x6d, 0x02, 0x00, 0x01, 0x01, 0x61, 0x01, 0x67,
+    0x03, 0x7f, 0x00, 0x01, 0x68, 0x01, 0x66, 0x00, 0x00, 0x01, 0x68, 0x01, 0x73, 0x00, 0x00,
+    0x08, 0x01, 0x01};
+/* (module (import "h" "f" (func)) (func $main) (start $main)) */
+static const uint8_t wasm_start_defined[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00,
+    0x02, 0x07, 0x01, 0x01, 0x68, 0x01, 0x66, 0x00, 0x00, 0x03, 0x02, 0x01, 0x00, 0x08,
+    0x01, 0x01, 0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b};
+
+/* The start function of a module compiled by an engine metering with mode. */
+static bool start_of(wvm_meter_mode mode, const uint8_t *bytes, size_t size, uint32_t *index)
+{
+    wvm_config config;
+    wvm_config_default(&config);
+    config.metering = mode;
+    wvm_engine *e = wvm_engine_new(&config);
+    wvm_module *m = NULL;
+    wvm_error err = {0};
+    cr_assert_eq(wvm_module_new(e, bytes, size, &m, &err), WVM_OK, "%s", err.message);
+    *index = 12345;
+    bool has = wvm_module_start(m, index);
+    wvm_module_delete(m);
+    wvm_engine_delete(e);
+    return has;
+}
+
+Test(api_intro, start_function)
+{
+    uint32_t index = 12345;
+    /* wasm_intro has none */
+    cr_assert(!wvm_module_start(intro_module, &index));
+    cr_assert_eq(index, 12345);
+    cr_assert(!wvm_module_start(NULL, &index));
+
+    /* imported: the index counts every import, not only functions */
+    cr_assert(start_of(WVM_METER_OFF, wasm_start_imported, sizeof wasm_start_imported, &index));
+    cr_assert_eq(index, 3);
+    cr_assert(wvm_module_start(intro_module, NULL) == false);
+
+    /* defined, also as the user sees it when wvm instrumented the module at load (the start
+     * function's index moved past the injected import) */
+    cr_assert(start_of(WVM_METER_OFF, wasm_start_defined, sizeof wasm_start_defined, &index));
+    cr_assert_eq(index, UINT32_MAX);
+    cr_assert(start_of(WVM_METER_INSTRUMENT, wasm_start_defined, sizeof wasm_start_defined,
+                       &index));
+    cr_assert_eq(index, UINT32_MAX);
+    cr_assert(start_of(WVM_METER_INSTRUMENT, wasm_start_imported, sizeof wasm_start_imported,
+                       &index));
+    cr_assert_eq(index, 3);
+}
