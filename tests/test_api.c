@@ -17,9 +17,9 @@
  *   wvm_cost_model_delete       api/delete_null_handles, fuel_api/presets_by_name +7
  *   wvm_cost_model_host_entry   instrument/host_entry_of_the_presets,
  *                               instrument/global_backend_charges_native_fuel_minus_host_entry
- *   wvm_instrument_options_default  instrument/usage_errors, and every instrument/* test
+ *   wvm_instrument_options_default  instrument/usage_errors, and every test of suite instrument
  *                               through tests/instrument_support.c
- *   wvm_instrument              instrument/usage_errors, and every instrument/* test
+ *   wvm_instrument              instrument/usage_errors, and every test of suite instrument
  *                               through tests/instrument_support.c
  *   wvm_config_default          api/config_default_values, fuel_api/config_defaults +24
  *   wvm_engine_new              api/engine_config_is_copied_and_applied +53
