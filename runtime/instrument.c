@@ -76,21 +76,16 @@ static void arena_free(arena *a)
 
 /* ---- gas imports ---- */
 
-static bool name_is(const char *s, uint32_t len, const char *want)
-{
-    return len == strlen(want) && memcmp(s, want, len) == 0;
-}
-
 uint32_t rt_instr_find_gas_import(const wasm_module *m)
 {
     for (uint32_t i = 0; i < m->nimports; i++) {
         const wasm_import *imp = &m->imports[i];
         if (imp->kind != WASM_EXTERN_FUNC)
             continue;
-        bool env_gas = name_is(imp->module, imp->module_len, "env") &&
-                       name_is(imp->name, imp->name_len, "gas");
-        bool usegas = name_is(imp->module, imp->module_len, "metering") &&
-                      name_is(imp->name, imp->name_len, "usegas");
+        bool env_gas = rt_name_is(imp->module, imp->module_len, "env") &&
+                       rt_name_is(imp->name, imp->name_len, "gas");
+        bool usegas = rt_name_is(imp->module, imp->module_len, "metering") &&
+                      rt_name_is(imp->name, imp->name_len, "usegas");
         const wasm_functype *t = &m->types[imp->desc.func_type];
         if (!(env_gas || usegas) || t->nparams != 1 || t->nresults != 0)
             continue;
@@ -108,8 +103,8 @@ static wasm_status check_meterable(const wasm_module *m, const rt_instr_options 
     if (!o->global_backend) {
         for (uint32_t i = 0; i < m->nimports; i++) {
             const wasm_import *imp = &m->imports[i];
-            if (name_is(imp->module, imp->module_len, o->gas_module) &&
-                name_is(imp->name, imp->name_len, o->gas_name))
+            if (rt_name_is(imp->module, imp->module_len, o->gas_module) &&
+                rt_name_is(imp->name, imp->name_len, o->gas_name))
                 return wasm_error_set(err, WASM_ERR_UNSUPPORTED, imp->offset, WASM_NO_FUNC,
                                       "cannot instrument: the module already imports "
                                       "\"%s\" \"%s\" (import %u), the gas function's name: "
@@ -119,7 +114,7 @@ static wasm_status check_meterable(const wasm_module *m, const rt_instr_options 
     } else {
         for (uint32_t i = 0; i < m->nexports; i++) {
             const wasm_export *e = &m->exports[i];
-            if (name_is(e->name, e->name_len, o->gas_global))
+            if (rt_name_is(e->name, e->name_len, o->gas_global))
                 return wasm_error_set(err, WASM_ERR_UNSUPPORTED, e->offset, WASM_NO_FUNC,
                                       "cannot instrument: the module already exports \"%s\" "
                                       "(export %u), the gas global's name",
@@ -423,7 +418,7 @@ static wasm_status shift_outside_code(instrumenter *in, wasm_error *err)
     uint32_t kept = 0;
     for (uint32_t i = 0; i < out->ncustoms; i++) {
         wasm_custom cs = out->customs[i];
-        if (name_is(cs.name, cs.name_len, "name")) {
+        if (rt_name_is(cs.name, cs.name_len, "name")) {
             wasm_writer w;
             writer_init(&w);
             if (!shift_names(c, &cs, &w)) {

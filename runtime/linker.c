@@ -53,11 +53,6 @@ void wvm_linker_delete(wvm_linker *linker)
     free(linker);
 }
 
-static bool rt_name_eq(const char *a, size_t alen, const char *b, size_t blen)
-{
-    return alen == blen && (alen == 0 || memcmp(a, b, alen) == 0);
-}
-
 static rt_linker_entry *rt_linker_find(const wvm_linker *linker, const char *module,
                                        size_t module_len, const char *name, size_t name_len)
 {

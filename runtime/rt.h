@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "wvm.h"
 
@@ -182,6 +183,20 @@ static inline wvm_func *rt_func_of(const vm_func *f) { return f ? (wvm_func *)f-
 static inline wvm_table *rt_table_of(vm_table *t) { return (wvm_table *)(void *)t; }
 static inline wvm_memory *rt_memory_of(vm_memory *m) { return (wvm_memory *)(void *)m; }
 static inline wvm_global *rt_global_of(vm_global *g) { return (wvm_global *)(void *)g; }
+
+/* ---- names ---- */
+
+/* Whether names a[0..alen) and b[0..blen) (UTF-8, possibly with NUL bytes) are equal. */
+static inline bool rt_name_eq(const char *a, size_t alen, const char *b, size_t blen)
+{
+    return alen == blen && (alen == 0 || memcmp(a, b, alen) == 0);
+}
+
+/* Whether name s[0..len) is the NUL-terminated `want`. */
+static inline bool rt_name_is(const char *s, size_t len, const char *want)
+{
+    return rt_name_eq(s, len, want, strlen(want));
+}
 
 /* ---- errors ---- */
 
