@@ -13,8 +13,8 @@ Then: load time of bench/wasm/large.wasm (decode + validate + translate, MB/s of
 section), translated code size per byte of Wasm code, and peak memory (max RSS) per runtime.
 
 --callgrind counts instructions instead (valgrind --tool=callgrind, one run each of native,
-wvm, wvm metered and wvm instrumented; no wasm-interp): exact and immune to the machine's load, but ~50x
-slower, so use it with --only and/or --scale.
+wvm, wvm metered and wvm instrumented; no wasm-interp): exact and immune to the machine's
+load, but ~50x slower, so use it with --only and/or --scale.
 
 Options: --reps N (default 5), --only NAME[,NAME...], --no-interp, --scale F (multiplies
 every n; fib_rec, being exponential, gets log1.6 of it added instead), --callgrind.
