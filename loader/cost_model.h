@@ -80,8 +80,9 @@ wasm_status wasm_cost_model_write(const wasm_cost_model *m, FILE *out, wasm_erro
  * (global initialisers, element offsets and items, data offsets; func_index WASM_NO_FUNC)
  * and in function bodies (func_index in the function index space, imports first), with
  * WASM_ERR_INVALID, "operator f32.add is forbidden by the cost model" and the operator's
- * file offset. mod must have been decoded (loader_decode); an instruction that fails to
- * decode is reported as the loader would (WASM_ERR_MALFORMED / UNSUPPORTED). */
+ * file offset. mod must have been decoded (loader_decode); when m forbids some operator, an
+ * instruction that fails to decode is reported as the loader would (WASM_ERR_MALFORMED /
+ * UNSUPPORTED). When m forbids nothing, the code is not read and the result is WASM_OK. */
 wasm_status wasm_cost_model_check_module(const wasm_cost_model *m, const wasm_module *mod,
                                          wasm_error *err);
 

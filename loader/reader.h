@@ -61,10 +61,18 @@ static inline bool reader_bytes(wasm_reader *r, size_t n, const uint8_t **out)
     return true;
 }
 
+/* The LEB128 readers take a one-byte encoding (the common case, and valid for every width
+ * read here: 32, 33 or 64 bits) on a short path, before the general loop. */
+static inline bool reader_one_byte(const wasm_reader *r)
+{
+    return __builtin_expect(r->pos < r->end && *r->pos < 0x80, 1);
+}
+
 /* Unsigned LEB128 of at most `bits` bits (32 or 64). Rejects encodings longer than
  * ceil(bits/7) bytes ("integer representation too long") and unused bits set in the final
  * byte ("integer too large"). */
-static inline bool reader_uleb(wasm_reader *r, unsigned bits, uint64_t *out)
+static inline bool reader_uleb_slow(wasm_reader *r, unsigned bits,
+                                    uint64_t *out)
 {
     uint64_t result = 0;
     unsigned shift = 0;
@@ -91,9 +99,19 @@ static inline bool reader_uleb(wasm_reader *r, unsigned bits, uint64_t *out)
     return true;
 }
 
+static inline bool reader_uleb(wasm_reader *r, unsigned bits, uint64_t *out)
+{
+    if (reader_one_byte(r)) {
+        *out = *r->pos++;
+        return true;
+    }
+    return reader_uleb_slow(r, bits, out);
+}
+
 /* Signed LEB128 of at most `bits` bits (32, 33 or 64). The unused bits of the final
  * permitted byte must all equal the sign bit. */
-static inline bool reader_sleb(wasm_reader *r, unsigned bits, int64_t *out)
+static inline bool reader_sleb_slow(wasm_reader *r, unsigned bits,
+                                    int64_t *out)
 {
     uint64_t result = 0;
     unsigned shift = 0;
@@ -124,6 +142,16 @@ static inline bool reader_sleb(wasm_reader *r, unsigned bits, int64_t *out)
         result |= ~(uint64_t)0 << shift;
     *out = (int64_t)result;
     return true;
+}
+
+static inline bool reader_sleb(wasm_reader *r, unsigned bits, int64_t *out)
+{
+    if (reader_one_byte(r)) {
+        uint8_t b = *r->pos++;
+        *out = (int64_t)(b & 0x3F) - (int64_t)(b & 0x40); /* bit 6 is the sign */
+        return true;
+    }
+    return reader_sleb_slow(r, bits, out);
 }
 
 static inline bool reader_u32(wasm_reader *r, uint32_t *out)

@@ -10,12 +10,7 @@
 #include "vm.h"
 
 typedef enum {
-#define VM_BIN(id, in, out, expr) VM_OP_##id,
-#define VM_BINI(id, in, out, expr) VM_OP_##id, VM_OP_##id##_imm,
-#define VM_UN(id, in, out, expr) VM_OP_##id,
-#define VM_LOAD(id, out, ctype) VM_OP_##id, VM_OP_##id##_ai, VM_OP_##id##_sx, VM_OP_##id##_si,
-#define VM_STORE(id, in, ctype)                                                                \
-    VM_OP_##id, VM_OP_##id##_ai, VM_OP_##id##_sx, VM_OP_##id##_si, VM_OP_##id##_ki,
+#include "vmops_flat.h"
 #define VM_OP(id, format) VM_OP_##id,
 #include "vmops.def"
     VM_OP_COUNT
@@ -24,6 +19,20 @@ typedef enum {
 /* Operand format string of each internal opcode (see vmops.def for the letters). */
 extern const char *const vm_op_format[VM_OP_COUNT];
 extern const char *const vm_op_name[VM_OP_COUNT];
+/* Length in words of each internal instruction, opcode included, from its format; 0 when the
+ * length varies (a 'T' operand). */
+extern const uint8_t vm_op_words[VM_OP_COUNT];
+
+/* The length in words of the instruction at words[pc], read from its format (the slow path of
+ * vm_insn_length; right for any instruction). */
+uint32_t vm_insn_length_from_format(const uint32_t *words, uint32_t pc);
+
+/* The length in words of the instruction at words[pc]. */
+static inline uint32_t vm_insn_length(const uint32_t *words, uint32_t pc)
+{
+    uint32_t n = vm_op_words[words[pc]];
+    return n ? n : vm_insn_length_from_format(words, pc);
+}
 
 /* Maps a code position back to the Wasm instruction it was translated from. */
 typedef struct {

@@ -1,4 +1,4 @@
-/* Operand formats and names of the internal instructions, and a code listing for
+/* Operand formats, lengths and names of the internal instructions, and a code listing for
  * debugging and tests. */
 #include <stdio.h>
 #include <string.h>
@@ -6,30 +6,44 @@
 #include "code.h"
 
 const char *const vm_op_format[VM_OP_COUNT] = {
-#define VM_BIN(id, in, out, expr) [VM_OP_##id] = "dss",
-#define VM_BINI(id, in, out, expr) [VM_OP_##id] = "dss", [VM_OP_##id##_imm] = "dsi",
-#define VM_UN(id, in, out, expr) [VM_OP_##id] = "ds",
-#define VM_LOAD(id, out, ctype)                                                                \
-    [VM_OP_##id] = "dsi", [VM_OP_##id##_ai] = "dsii", [VM_OP_##id##_sx] = "dssiii",            \
-    [VM_OP_##id##_si] = "dsiii",
-#define VM_STORE(id, in, ctype)                                                                \
-    [VM_OP_##id] = "ssi", [VM_OP_##id##_ai] = "ssii", [VM_OP_##id##_sx] = "sssiii",            \
-    [VM_OP_##id##_si] = "ssiii", [VM_OP_##id##_ki] = "siii",
+#include "vmops_flat.h"
 #define VM_OP(id, format) [VM_OP_##id] = format,
 #include "vmops.def"
 };
 
+/* The instruction lengths are computed from the format strings at compile time: letter i of
+ * format f (a string literal; '\0' past its end), the words it takes, and the sum over a
+ * format's letters. 'T' adds FORMAT_VARYING, more than any fixed length, which marks the
+ * length as varying. Formats have at most 8 letters (the unit tests check every entry against
+ * vm_insn_length_from_format). */
+#define FORMAT_VARYING 0x100
+#define FORMAT_AT(f, i) ((i) + 1 < sizeof(f) ? (f)[(i) + 1 < sizeof(f) ? (i) : 0] : '\0')
+#define LETTER_WORDS(c) ((c) == 'l' ? 2 : (c) == 'T' ? FORMAT_VARYING : (c) != '\0')
+#define LETTER(f, i) LETTER_WORDS(FORMAT_AT(f, i))
+#define FORMAT_WORDS(f)                                                                        \
+    (1 + LETTER(f, 0) + LETTER(f, 1) + LETTER(f, 2) + LETTER(f, 3) + LETTER(f, 4) +            \
+     LETTER(f, 5) + LETTER(f, 6) + LETTER(f, 7))
+
+const uint8_t vm_op_words[VM_OP_COUNT] = {
+#include "vmops_flat.h"
+#define VM_OP(id, format)                                                                      \
+    [VM_OP_##id] = FORMAT_WORDS(format) < FORMAT_VARYING ? FORMAT_WORDS(format) : 0,
+#include "vmops.def"
+};
+
 const char *const vm_op_name[VM_OP_COUNT] = {
-#define VM_BIN(id, in, out, expr) [VM_OP_##id] = #id,
-#define VM_BINI(id, in, out, expr) [VM_OP_##id] = #id, [VM_OP_##id##_imm] = #id "_imm",
-#define VM_UN(id, in, out, expr) [VM_OP_##id] = #id,
-#define VM_LOAD(id, out, ctype)                                                                \
-    [VM_OP_##id] = #id, [VM_OP_##id##_ai] = #id "_ai", [VM_OP_##id##_sx] = #id "_sx",          \
-    [VM_OP_##id##_si] = #id "_si",
-#define VM_STORE(id, in, ctype) VM_LOAD(id, in, ctype)[VM_OP_##id##_ki] = #id "_ki",
+#include "vmops_flat.h"
 #define VM_OP(id, format) [VM_OP_##id] = #id,
 #include "vmops.def"
 };
+
+uint32_t vm_insn_length_from_format(const uint32_t *words, uint32_t pc)
+{
+    uint32_t w = pc + 1;
+    for (const char *f = vm_op_format[words[pc]]; *f; f++)
+        w += *f == 'l' ? 2 : *f == 'T' ? 2 + words[w] : 1;
+    return w - pc;
+}
 
 void vm_code_dump(const vm_code *code, FILE *f)
 {

@@ -14,15 +14,6 @@ static bool is_plain_branch(uint32_t op)
     }
 }
 
-/* The length in words of the instruction at pc. */
-static uint32_t insn_length(const uint32_t *words, uint32_t pc)
-{
-    uint32_t w = pc + 1;
-    for (const char *f = vm_op_format[words[pc]]; *f; f++)
-        w += *f == 'l' ? 2 : *f == 'T' ? 2 + words[w] : 1;
-    return w - pc;
-}
-
 /* The index of the branch offset word ('o') in op's operands, counting the opcode as 0. */
 static uint32_t offset_index(uint32_t op)
 {
@@ -46,7 +37,7 @@ void vm_code_fold_charges(uint32_t *words, uint32_t nwords)
     uint32_t pc = 0;
     while (pc < nwords) {
         uint32_t op = words[pc];
-        uint32_t len = insn_length(words, pc);
+        uint32_t len = vm_insn_length(words, pc);
         if (is_plain_branch(op)) {
             uint32_t off = pc + offset_index(op);
             uint32_t target = off + (uint32_t)(int32_t)words[off];

@@ -11,6 +11,7 @@
 
 #include "exec.h"
 #include "numeric.h"
+#include "profile.h"
 
 #if defined(__GNUC__)
 #define likely(x) __builtin_expect(!!(x), 1)
@@ -88,8 +89,14 @@ static inline bool charge(uint64_t *fuel, uint64_t cost)
         NEXT();                                                                                \
     }
 
+#ifdef VM_PROFILE
+#define PROFILE_STEP() vm_profile_step(*pc)
+#else
+#define PROFILE_STEP() ((void)0)
+#endif
+
 #ifdef VM_DISPATCH_SWITCH
-#define DISPATCH_BEGIN() dispatch: switch ((vm_opcode)*pc) {
+#define DISPATCH_BEGIN() dispatch: PROFILE_STEP(); switch ((vm_opcode)*pc) {
 #define DISPATCH_END() default: TRAP(VM_TRAP_UNREACHABLE); }
 #define CASE(op) case VM_OP_##op:
 #define NEXT() goto dispatch
@@ -97,7 +104,11 @@ static inline bool charge(uint64_t *fuel, uint64_t cost)
 #define DISPATCH_BEGIN() NEXT();
 #define DISPATCH_END()
 #define CASE(op) L_##op:
-#define NEXT() goto *dispatch_table[*pc]
+#define NEXT()                                                                                 \
+    do {                                                                                       \
+        PROFILE_STEP();                                                                        \
+        goto *dispatch_table[*pc];                                                             \
+    } while (0)
 #endif
 
 #define TRAP(code)                                                                             \
@@ -142,7 +153,8 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
 #define VM_UN(id, in, out, expr) [VM_OP_##id] = &&L_##id,
 #define VM_LOAD(id, out, ctype)                                                                \
     [VM_OP_##id] = &&L_##id, [VM_OP_##id##_ai] = &&L_##id##_ai,                                \
-    [VM_OP_##id##_sx] = &&L_##id##_sx, [VM_OP_##id##_si] = &&L_##id##_si,
+    [VM_OP_##id##_sx] = &&L_##id##_sx, [VM_OP_##id##_si] = &&L_##id##_si,                      \
+    [VM_OP_##id##_k] = &&L_##id##_k,
 #define VM_STORE(id, in, ctype) VM_LOAD(id, in, ctype)[VM_OP_##id##_ki] = &&L_##id##_ki,
 #define VM_OP(id, format) [VM_OP_##id] = &&L_##id,
 #include "vmops.def"
@@ -203,7 +215,42 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
     BRANCH_CASES(br_##id##_add, CT_##in a = RD_##in(pc[2]) + (CT_##in)(int32_t)pc[3];          \
                  WR_##in(pc[1], a); CT_##in b = RD_##in(pc[4]);, expr, 5, 6)                  \
     BRANCH_CASES(br_##id##_imm_add, CT_##in a = RD_##in(pc[2]) + (CT_##in)(int32_t)pc[3];      \
+                 WR_##in(pc[1], a); CT_##in b = (CT_##in)(int32_t)pc[4];, expr, 5, 6)          \
+    BRANCH_CASES(br_##id##_radd, CT_##in a = RD_##in(pc[2]) + RD_##in(pc[3]);                  \
+                 WR_##in(pc[1], a); CT_##in b = RD_##in(pc[4]);, expr, 5, 6)                  \
+    BRANCH_CASES(br_##id##_imm_radd, CT_##in a = RD_##in(pc[2]) + RD_##in(pc[3]);              \
                  WR_##in(pc[1], a); CT_##in b = (CT_##in)(int32_t)pc[4];, expr, 5, 6)
+/* Memory types of the `in` types, and the value of their bits. */
+#define MT_u32 uint32_t
+#define MT_u64 uint64_t
+#define MT_f32 uint32_t
+#define MT_f64 uint64_t
+#define FROM_BITS_u32(x) (x)
+#define FROM_BITS_u64(x) (x)
+#define FROM_BITS_f32(x) num_f32_from_bits(x)
+#define FROM_BITS_f64(x) num_f64_from_bits(x)
+#define VM_BINM(id, in, expr)                                                                  \
+    CASE(id##_m)                                                                               \
+    {                                                                                          \
+        EFFECTIVE_ADDRESS(ea, RD_u32(pc[3]) + pc[4], pc[5], sizeof(MT_##in))                   \
+        MT_##in bits;                                                                          \
+        memcpy(&bits, mem + ea, sizeof bits);                                                  \
+        CT_##in a = RD_##in(pc[2]);                                                            \
+        CT_##in b = FROM_BITS_##in(bits);                                                      \
+        WR_##in(pc[1], (expr));                                                                \
+        pc += 6;                                                                               \
+        NEXT();                                                                                \
+    }
+#define VM_BINSH(id, in, expr)                                                                 \
+    CASE(id)                                                                                   \
+    {                                                                                          \
+        CT_##in a = RD_##in(pc[2]);                                                            \
+        CT_##in b = RD_##in(pc[3]);                                                            \
+        uint32_t k = pc[4];                                                                    \
+        WR_##in(pc[1], (expr));                                                                \
+        pc += 5;                                                                               \
+        NEXT();                                                                                \
+    }
 #define VM_UN(id, in, out, expr)                                                               \
     CASE(id)                                                                                   \
     {                                                                                          \
@@ -244,13 +291,15 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
     LOAD_CASE(id, out, ctype, ADDR_PLAIN(2, 3), 3)                                             \
     LOAD_CASE(id##_ai, out, ctype, ADDR_AI(2, 3), 4)                                           \
     LOAD_CASE(id##_sx, out, ctype, ADDR_SX(2, 3), 6)                                           \
-    LOAD_CASE(id##_si, out, ctype, ADDR_SI(2, 3), 5)
+    LOAD_CASE(id##_si, out, ctype, ADDR_SI(2, 3), 5)                                           \
+    LOAD_CASE(id##_k, out, ctype, pc[2], 3)
 #define VM_STORE(id, in, ctype)                                                                \
     STORE_CASE(id, in, ctype, ADDR_PLAIN(1, 3), 3)                                             \
     STORE_CASE(id##_ai, in, ctype, ADDR_AI(1, 3), 4)                                           \
     STORE_CASE(id##_sx, in, ctype, ADDR_SX(1, 3), 6)                                           \
     STORE_CASE(id##_si, in, ctype, ADDR_SI(1, 3), 5)                                           \
-    STORE_VALUE_CASE(id##_ki, ctype, ADDR_AI(1, 3), 4, (CT_##in)(int32_t)pc[2])
+    STORE_VALUE_CASE(id##_ki, ctype, ADDR_AI(1, 3), 4, (CT_##in)(int32_t)pc[2])                \
+    STORE_VALUE_CASE(id##_k, ctype, pc[2], 3, RD_##in(pc[1]))
 #include "vmops.def"
 
     /* ---- data movement ---- */

@@ -1,6 +1,7 @@
 /* Load-time and code-size measurements of one module, for bench/run.py.
  *
  *   modinfo FILE.wasm [REPS]
+ *   modinfo --dump FILE.wasm [--fuel]   (the translated code of every function, for study)
  *
  * Times wvm_module_validate (decode + validate) and wvm_module_new (decode + validate +
  * translate) REPS times each (default 21), unmetered and with native metering, and reports
@@ -116,8 +117,37 @@ fail:
     return rc;
 }
 
+/* Prints the translated code of every function of the module, unmetered or metered. */
+static int dump(const char *path, bool metered)
+{
+    size_t size = 0;
+    uint8_t *bytes = read_file(path, &size);
+    wvm_config config;
+    wvm_error err;
+    wvm_config_default(&config);
+    config.metering = metered ? WVM_METER_NATIVE : WVM_METER_OFF;
+    wvm_engine *engine = wvm_engine_new(&config);
+    wvm_module *module = NULL;
+    int rc = 1;
+    if (!bytes || !engine) {
+        fprintf(stderr, "error: cannot read %s\n", path);
+    } else if (wvm_module_new(engine, bytes, size, &module, &err) != WVM_OK) {
+        fprintf(stderr, "error: %s\n", err.message);
+    } else {
+        for (uint32_t f = 0; f < module->m.nfuncs; f++)
+            vm_code_dump(module->codes[f], stdout);
+        rc = 0;
+    }
+    wvm_module_delete(module);
+    wvm_engine_delete(engine);
+    free(bytes);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 3 && strcmp(argv[1], "--dump") == 0)
+        return dump(argv[2], argc == 4 && strcmp(argv[3], "--fuel") == 0);
     if (argc < 2 || argc > 3) {
         fprintf(stderr, "usage: %s FILE.wasm [REPS]\n", argv[0]);
         return 2;

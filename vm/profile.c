@@ -1,0 +1,77 @@
+/* The dynamic instruction profile of a -DVM_PROFILE build (profile.h). */
+#include "profile.h"
+
+#ifdef VM_PROFILE
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "code.h"
+
+enum { TOP = 60 };
+
+static uint64_t op_count[VM_OP_COUNT];
+static uint64_t pair_count[VM_OP_COUNT][VM_OP_COUNT];
+static uint32_t previous = VM_OP_COUNT; /* no previous instruction yet */
+
+void vm_profile_step(uint32_t op)
+{
+    op_count[op]++;
+    if (previous < VM_OP_COUNT)
+        pair_count[previous][op]++;
+    previous = op;
+}
+
+typedef struct {
+    uint64_t count;
+    uint32_t first, second; /* second == VM_OP_COUNT: a single instruction */
+} profile_entry;
+
+static int by_count_descending(const void *a, const void *b)
+{
+    uint64_t x = ((const profile_entry *)a)->count, y = ((const profile_entry *)b)->count;
+    return (x < y) - (x > y);
+}
+
+/* Prints the TOP most frequent of n entries, as shares of total. */
+static void print_top(FILE *f, profile_entry *e, size_t n, uint64_t total)
+{
+    qsort(e, n, sizeof *e, by_count_descending);
+    for (size_t i = 0; i < n && i < TOP && e[i].count; i++) {
+        fprintf(f, "%14llu %5.2f%%  %s", (unsigned long long)e[i].count,
+                100.0 * (double)e[i].count / (double)total, vm_op_name[e[i].first]);
+        if (e[i].second < VM_OP_COUNT)
+            fprintf(f, " ; %s", vm_op_name[e[i].second]);
+        fputc('\n', f);
+    }
+}
+
+__attribute__((destructor)) static void profile_report(void)
+{
+    uint64_t total = 0;
+    for (uint32_t i = 0; i < VM_OP_COUNT; i++)
+        total += op_count[i];
+    if (!total)
+        return;
+    const char *path = getenv("WVM_PROFILE_OUT");
+    FILE *f = path ? fopen(path, "w") : stderr;
+    profile_entry *e = malloc(sizeof *e * VM_OP_COUNT * VM_OP_COUNT);
+    if (!f || !e)
+        goto done;
+    size_t n = 0;
+    for (uint32_t i = 0; i < VM_OP_COUNT; i++)
+        e[n++] = (profile_entry){op_count[i], i, VM_OP_COUNT};
+    fprintf(f, "instructions executed: %llu\n", (unsigned long long)total);
+    print_top(f, e, n, total);
+    n = 0;
+    for (uint32_t i = 0; i < VM_OP_COUNT; i++)
+        for (uint32_t j = 0; j < VM_OP_COUNT; j++)
+            if (pair_count[i][j])
+                e[n++] = (profile_entry){pair_count[i][j], i, j};
+    fprintf(f, "\npairs:\n");
+    print_top(f, e, n, total);
+done:
+    free(e);
+    if (f && f != stderr)
+        fclose(f);
+}
+#endif

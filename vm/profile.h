@@ -1,0 +1,15 @@
+/* Dynamic instruction profile, for choosing superinstructions: a build with -DVM_PROFILE
+ * counts every executed internal instruction and every pair of consecutive ones, and prints
+ * the most frequent at exit (to the file named by WVM_PROFILE_OUT, else stderr). Without
+ * VM_PROFILE none of this exists. */
+#ifndef WVM_VM_PROFILE_H
+#define WVM_VM_PROFILE_H
+
+#ifdef VM_PROFILE
+#include <stdint.h>
+
+/* Counts the execution of an instruction with opcode op. */
+void vm_profile_step(uint32_t op);
+#endif
+
+#endif
