@@ -66,6 +66,9 @@ struct vm_code {
 /* The Wasm byte offset of the instruction at word position pos. */
 size_t vm_code_wasm_offset(const vm_code *code, uint32_t pos);
 
+/* The length in words of a `fuel` instruction: the opcode and a 64-bit charge. */
+#define FUEL_WORDS 3
+
 /* Lets branches pay the charges of the metered blocks they enter (the paying forms of
  * vmops.def): run once on a function's complete code. */
 void vm_code_fold_charges(uint32_t *words, uint32_t nwords);

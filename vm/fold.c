@@ -31,7 +31,10 @@ static bool is_charge(const uint32_t *words, uint32_t nwords, uint32_t pos)
 /* Every `fuel` instruction charges the block it starts on each entry, whichever way control
  * arrives, so a branch may pay it on the way in and skip it: the fuel consumed, and where a
  * short charge stops, are the same. Branch targets and the instruction after a branch are
- * instruction starts, so reading their opcode is sound. */
+ * instruction starts, so reading their opcode is sound. A branch that pays when taken has its
+ * offset moved past the `fuel` instruction (FUEL_WORDS words), where it continues when paid,
+ * so the interpreter needs no extra step for that; it reads the charge just before it.
+ * (br_table_pt keeps its offsets: its targets may or may not be charges.) */
 void vm_code_fold_charges(uint32_t *words, uint32_t nwords)
 {
     uint32_t pc = 0;
@@ -45,9 +48,13 @@ void vm_code_fold_charges(uint32_t *words, uint32_t nwords)
             bool fallthrough = is_charge(words, nwords, pc + len);
             /* id, id_pt, id_pf, id_pb are consecutive (vmops.def) */
             words[pc] = op + (taken ? 1 : 0) + (fallthrough ? 2 : 0);
+            if (taken)
+                words[off] += FUEL_WORDS;
         } else if (op == VM_OP_br) {
-            if (is_charge(words, nwords, pc + 1 + (uint32_t)(int32_t)words[pc + 1]))
+            if (is_charge(words, nwords, pc + 1 + (uint32_t)(int32_t)words[pc + 1])) {
                 words[pc] = VM_OP_br_pt;
+                words[pc + 1] += FUEL_WORDS;
+            }
         } else if (op == VM_OP_br_table) {
             uint32_t n = words[pc + 2];
             for (uint32_t i = 0; i <= n; i++) {

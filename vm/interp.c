@@ -52,6 +52,19 @@ static inline bool charge(uint64_t *fuel, uint64_t cost)
     return false;
 }
 
+/* The 64-bit immediate in the words w[0] (low half) and w[1]: one load where the host is
+ * little-endian (gcc does not merge the two loads when w is below the branch's pc). */
+static inline uint64_t imm64_at(const uint32_t *w)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t v;
+    memcpy(&v, w, sizeof v);
+    return v;
+#else
+    return (uint64_t)w[0] | (uint64_t)w[1] << 32;
+#endif
+}
+
 /* Enters the metered block whose `fuel` instruction is at w (the paying branch forms of
  * vmops.def): pays its charge and continues after it, or, when the fuel is short, lands on it
  * so that it stops there as usual. */
@@ -59,6 +72,16 @@ static inline bool charge(uint64_t *fuel, uint64_t cost)
     do {                                                                                       \
         const uint32_t *at_ = (w);                                                             \
         pc = charge(&fuel, (uint64_t)at_[1] | (uint64_t)at_[2] << 32) ? at_ + 3 : at_;          \
+    } while (0)
+
+/* Enters, by a branch that pays when taken, the metered block whose `fuel` instruction ends
+ * just before w (fold moved the branch's offset past it, vmops.def): pays the charge and
+ * continues at w, or, when the fuel is short, lands on the `fuel` instruction so that it
+ * stops there as usual. */
+#define ENTER_PAID(w)                                                                          \
+    do {                                                                                       \
+        const uint32_t *past_ = (w);                                                           \
+        pc = charge(&fuel, imm64_at(past_ - 2)) ? past_ : past_ - FUEL_WORDS;                  \
     } while (0)
 
 /* The four forms of a conditional branch (VM_BR in vmops.def): after `decls`, it branches
@@ -72,7 +95,7 @@ static inline bool charge(uint64_t *fuel, uint64_t cost)
     }                                                                                          \
     CASE(id##_pt)                                                                              \
     {                                                                                          \
-        decls if (cond) ENTER_PAYING(pc + (off) + (int32_t)pc[off]);                           \
+        decls if (cond) ENTER_PAID(pc + (off) + (int32_t)pc[off]);                             \
         else pc += (len);                                                                      \
         NEXT();                                                                                \
     }                                                                                          \
@@ -84,7 +107,7 @@ static inline bool charge(uint64_t *fuel, uint64_t cost)
     }                                                                                          \
     CASE(id##_pb)                                                                              \
     {                                                                                          \
-        decls if (cond) ENTER_PAYING(pc + (off) + (int32_t)pc[off]);                           \
+        decls if (cond) ENTER_PAID(pc + (off) + (int32_t)pc[off]);                             \
         else ENTER_PAYING(pc + (len));                                                         \
         NEXT();                                                                                \
     }
@@ -366,7 +389,7 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
     }
     CASE(br_pt)
     {
-        ENTER_PAYING(pc + 1 + (int32_t)pc[1]);
+        ENTER_PAID(pc + 1 + (int32_t)pc[1]);
         NEXT();
     }
     /* The single-slot conditional branches: the condition on the slot pc[1]. */
