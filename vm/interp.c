@@ -264,6 +264,14 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
         pc += 6;                                                                               \
         NEXT();                                                                                \
     }
+#define VM_MASKED(id, expr)                                                                    \
+    CASE(id)                                                                                   \
+    {                                                                                          \
+        uint32_t a = RD_u32(pc[2]), k = pc[3], m = pc[4];                                      \
+        WR_u32(pc[1], (expr));                                                                 \
+        pc += 5;                                                                               \
+        NEXT();                                                                                \
+    }
 #define VM_BINSH(id, in, expr)                                                                 \
     CASE(id)                                                                                   \
     {                                                                                          \

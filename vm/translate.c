@@ -972,6 +972,36 @@ static bool translate_memory_operand(tr_state *t, uint32_t op)
     return true;
 }
 
+/* An i32.and with the immediate mask whose other operand, stack entry i, the instruction
+ * just before computed by an i32 shr_u, shl or add of an immediate: pops both operands and
+ * emits one masked instruction (VM_MASKED) instead of the two. Returns false, having done
+ * nothing, when that does not apply. */
+static bool translate_masked(tr_state *t, uint32_t i, uint32_t mask)
+{
+    uint32_t pos = t->last_pos;
+    if (pos == NO_POS || pos + 4 != t->ncode || t->vals[i].kind != VAL_SLOT ||
+        t->code[pos + 1] != natural_slot(t, i))
+        return false;
+    vm_opcode form;
+    switch (t->code[pos]) {
+    case VM_OP_i32_shr_u_imm: form = VM_OP_i32_shr_u_and; break;
+    case VM_OP_i32_shl_imm: form = VM_OP_i32_shl_and; break;
+    case VM_OP_i32_add_imm: form = VM_OP_i32_add_and; break;
+    default: return false;
+    }
+    uint32_t src = t->code[pos + 2], k = t->code[pos + 3];
+    unemit(t, pos);
+    pop_val(t);
+    pop_val(t);
+    uint32_t fused = emit_op(t, form);
+    emit_word(t, natural_slot(t, t->nvals));
+    mark_producer(t, fused);
+    emit_word(t, src);
+    emit_word(t, k);
+    emit_word(t, mask);
+    return true;
+}
+
 /* The shifted-operand form (VM_BINSH) of Wasm operator op with an operand computed by
  * shift, an i32/i64 shl_imm or shr_u_imm; 0 when there is none. */
 static vm_opcode shifted_form(uint32_t op, uint32_t shift)
@@ -1114,7 +1144,10 @@ static void translate_simple(tr_state *t, uint32_t op, const wasm_op_info *info)
         vm_opcode imm_op = vm_op_for_wasm(op, true);
         bool fits = c->kind == VAL_CONST &&
                     (c->type == WASM_I32 || (int64_t)c->bits == (int64_t)(int32_t)c->bits);
-        if (imm_op && fits) {
+        if (imm_op && fits && imm_op == VM_OP_i32_and_imm &&
+            translate_masked(t, nother, (uint32_t)c->bits)) {
+            /* done: the and joined the operator before it */
+        } else if (imm_op && fits) {
             uint32_t imm = (uint32_t)c->bits;
             uint32_t a = operand_slot(t, nother);
             pop_val(t);
