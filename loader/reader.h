@@ -71,8 +71,7 @@ static inline bool reader_one_byte(const wasm_reader *r)
 /* Unsigned LEB128 of at most `bits` bits (32 or 64). Rejects encodings longer than
  * ceil(bits/7) bytes ("integer representation too long") and unused bits set in the final
  * byte ("integer too large"). */
-static inline bool reader_uleb_slow(wasm_reader *r, unsigned bits,
-                                    uint64_t *out)
+static inline bool reader_uleb_slow(wasm_reader *r, unsigned bits, uint64_t *out)
 {
     uint64_t result = 0;
     unsigned shift = 0;
@@ -110,8 +109,7 @@ static inline bool reader_uleb(wasm_reader *r, unsigned bits, uint64_t *out)
 
 /* Signed LEB128 of at most `bits` bits (32, 33 or 64). The unused bits of the final
  * permitted byte must all equal the sign bit. */
-static inline bool reader_sleb_slow(wasm_reader *r, unsigned bits,
-                                    int64_t *out)
+static inline bool reader_sleb_slow(wasm_reader *r, unsigned bits, int64_t *out)
 {
     uint64_t result = 0;
     unsigned shift = 0;

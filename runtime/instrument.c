@@ -308,6 +308,17 @@ static wasm_status nomem(wasm_error *err)
     return wasm_error_set(err, WASM_ERR_NOMEM, 0, WASM_NO_FUNC, "out of memory");
 }
 
+static bool has_passive_segment(const wasm_module *m)
+{
+    for (uint32_t i = 0; i < m->ndatas; i++)
+        if (m->datas[i].mode == WASM_SEGMENT_PASSIVE)
+            return true;
+    for (uint32_t i = 0; i < m->nelems; i++)
+        if (m->elems[i].mode == WASM_SEGMENT_PASSIVE)
+            return true;
+    return false;
+}
+
 /* Adds one i32 global per passive segment that is both dropped and initialised from (its
  * length then depends on whether the drop ran), recording their indices in the context. */
 static wasm_status add_live_globals(instrumenter *in, uint32_t *nglobals, wasm_global *globals,
@@ -324,9 +335,13 @@ static wasm_status add_live_globals(instrumenter *in, uint32_t *nglobals, wasm_g
     uint32_t *elem_live = arena_alloc(&in->a, m->nelems * sizeof *elem_live);
     if (in->a.oom)
         return nomem(err);
-    wasm_status st = rt_instr_scan(m, &use, err);
-    if (st != WASM_OK)
-        return st;
+    /* Only passive segments are tracked, and only when bulk operations are charged: without
+     * them, what the bodies do with segments does not matter (and `use` stays all false). */
+    if (in->o->costs->bulk_unit && has_passive_segment(m)) {
+        wasm_status st = rt_instr_scan(m, &use, err);
+        if (st != WASM_OK)
+            return st;
+    }
     for (uint32_t i = 0; i < m->ndatas + m->nelems; i++) {
         bool data = i < m->ndatas;
         uint32_t k = data ? i : i - m->ndatas;

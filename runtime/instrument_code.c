@@ -63,19 +63,32 @@ typedef struct {
     bool oom;
 } body_writer;
 
-/* Records that the input instruction at file offset in_offset starts here in the output. */
-static void map_here(body_writer *b, size_t in_offset)
+/* Grows the offset map to hold cap (> capoffsets) entries; false (and oom set) if it cannot. */
+__attribute__((noinline)) static bool grow_offsets(body_writer *b, uint32_t cap)
 {
-    if (b->noffsets == b->capoffsets) {
-        uint32_t cap = b->capoffsets ? b->capoffsets * 2 : 64;
-        rt_instr_offset *p = realloc(b->offsets, cap * sizeof *p);
-        if (!p) {
-            b->oom = true;
-            return;
-        }
-        b->offsets = p;
-        b->capoffsets = cap;
+    rt_instr_offset *p = realloc(b->offsets, (size_t)cap * sizeof *p);
+    if (!p) {
+        b->oom = true;
+        return false;
     }
+    b->offsets = p;
+    b->capoffsets = cap;
+    return true;
+}
+
+/* The offset map, its unused capacity given back. */
+static rt_instr_offset *trim_offsets(body_writer *b)
+{
+    rt_instr_offset *p = b->noffsets ? realloc(b->offsets, b->noffsets * sizeof *p) : NULL;
+    return p ? p : b->offsets;
+}
+
+/* Records that the input instruction at file offset in_offset starts here in the output. */
+static inline void map_here(body_writer *b, size_t in_offset)
+{
+    if (__builtin_expect(b->noffsets == b->capoffsets, 0) &&
+        !grow_offsets(b, b->capoffsets ? b->capoffsets * 2 : 64))
+        return;
     b->offsets[b->noffsets++] = (rt_instr_offset){(uint32_t)b->w.len, (uint32_t)in_offset};
 }
 
@@ -428,6 +441,12 @@ wasm_status rt_instrument_body(const rt_instr_ctx *c, uint32_t defined,
     b.locals.first = m->types[f->type].nparams + f->nlocals;
     b.locals.i32s = b.locals.ref[0] = b.locals.ref[1] = UINT32_MAX;
     memset(out, 0, sizeof *out);
+    /* Room for what compiled code needs, so that most bodies never grow them: the body and its
+     * charges (some 5 bytes every 15 to 50 bytes), an offset per instruction (about one per
+     * 2 bytes). The offset map is kept, so it is trimmed to size at the end. */
+    uint32_t len = f->code_len < (1u << 24) ? f->code_len : (1u << 24); /* a hint */
+    writer_reserve(&b.w, len + len / 4 + 16);
+    grow_offsets(&b, len / 2 + 16);
 
     wasm_status st = rewrite(&b, f, sites, nsites, err);
     if (st != WASM_OK) {
@@ -435,7 +454,7 @@ wasm_status rt_instrument_body(const rt_instr_ctx *c, uint32_t defined,
         free(b.offsets);
         return st;
     }
-    out->offsets = b.offsets;
+    out->offsets = trim_offsets(&b);
     out->noffsets = b.noffsets;
     out->code = writer_take(&b.w, &out->code_len);
     if (!out->code || b.oom) {

@@ -1516,6 +1516,29 @@ static unsigned vt_count_op(const vm_code *code, vm_opcode op)
     return count;
 }
 
+/* The instruction lengths computed from the formats at compile time (vm_op_words) agree
+ * with the formats, read letter by letter: fixed, or varying exactly with a 'T' operand. */
+Test(vm, instruction_lengths_match_formats)
+{
+    uint32_t words[16];
+    for (uint32_t op = 0; op < VM_OP_COUNT; op++) {
+        const char *f = vm_op_format[op];
+        cr_assert(f, "opcode %u has no format", op);
+        cr_assert_leq(strlen(f), 8, "%s: format too long for vm_op_words", vm_op_name[op]);
+        words[0] = op;
+        for (size_t i = 1; i < 16; i++)
+            words[i] = 2; /* a 'T' count: n = 2, then 3 offsets */
+        uint32_t want = 1;
+        bool varying = false;
+        for (; *f; f++) {
+            want += *f == 'l' ? 2 : *f == 'T' ? 1 + 2 + 1 : 1;
+            varying |= *f == 'T';
+        }
+        cr_assert_eq(vm_op_words[op], varying ? 0 : want, "%s", vm_op_name[op]);
+        cr_assert_eq(vm_insn_length(words, 0), want, "%s", vm_op_name[op]);
+    }
+}
+
 /* local.get / local.set produce no code of their own: the add reads the parameters and
  * writes the local directly. */
 Test(vm, translator_locals_become_operands)

@@ -27,7 +27,7 @@ const char *const vm_op_format[VM_OP_COUNT] = {
 const uint8_t vm_op_words[VM_OP_COUNT] = {
 #include "vmops_flat.h"
 #define VM_OP(id, format)                                                                      \
-    [VM_OP_##id] = FORMAT_WORDS(format) < FORMAT_VARYING ? FORMAT_WORDS(format) : 0,
+    [VM_OP_##id] = (uint8_t)(FORMAT_WORDS(format) < FORMAT_VARYING ? FORMAT_WORDS(format) : 0),
 #include "vmops.def"
 };
 

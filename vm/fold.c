@@ -2,17 +2,16 @@
  * branches that enter the blocks (the paying forms of vmops.def). */
 #include "code.h"
 
-/* Whether op is the plain form of a VM_BR branch (its paying forms follow it). */
-static bool is_plain_branch(uint32_t op)
-{
-    switch (op) {
-#define VM_BR(id, format) case VM_OP_##id:
+/* What the fold may do with each opcode: pick a paying form for the plain form of a branch
+ * (a VM_BR conditional branch, whose paying forms follow it, br or br_table). */
+enum { FOLD_NONE, FOLD_COND, FOLD_BR, FOLD_BR_TABLE };
+
+static const uint8_t fold_kind[VM_OP_COUNT] = {
+#define VM_BR(id, format) [VM_OP_##id] = FOLD_COND,
 #include "vmops.def"
-        return true;
-    default:
-        return false;
-    }
-}
+    [VM_OP_br] = FOLD_BR,
+    [VM_OP_br_table] = FOLD_BR_TABLE,
+};
 
 /* The index of the branch offset word ('o') in op's operands, counting the opcode as 0. */
 static uint32_t offset_index(uint32_t op)
@@ -41,7 +40,8 @@ void vm_code_fold_charges(uint32_t *words, uint32_t nwords)
     while (pc < nwords) {
         uint32_t op = words[pc];
         uint32_t len = vm_insn_length(words, pc);
-        if (is_plain_branch(op)) {
+        switch (fold_kind[op]) {
+        case FOLD_COND: {
             uint32_t off = pc + offset_index(op);
             uint32_t target = off + (uint32_t)(int32_t)words[off];
             bool taken = is_charge(words, nwords, target);
@@ -50,12 +50,15 @@ void vm_code_fold_charges(uint32_t *words, uint32_t nwords)
             words[pc] = op + (taken ? 1 : 0) + (fallthrough ? 2 : 0);
             if (taken)
                 words[off] += FUEL_WORDS;
-        } else if (op == VM_OP_br) {
+            break;
+        }
+        case FOLD_BR:
             if (is_charge(words, nwords, pc + 1 + (uint32_t)(int32_t)words[pc + 1])) {
                 words[pc] = VM_OP_br_pt;
                 words[pc + 1] += FUEL_WORDS;
             }
-        } else if (op == VM_OP_br_table) {
+            break;
+        case FOLD_BR_TABLE: {
             uint32_t n = words[pc + 2];
             for (uint32_t i = 0; i <= n; i++) {
                 uint32_t w = pc + 3 + i;
@@ -64,6 +67,10 @@ void vm_code_fold_charges(uint32_t *words, uint32_t nwords)
                     break;
                 }
             }
+            break;
+        }
+        default:
+            break;
         }
         pc += len;
     }
