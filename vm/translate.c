@@ -280,7 +280,7 @@ static void add_to_charge(tr_state *t, uint64_t cost)
 }
 
 /* Accounts for operator op executing at this point of the code. */
-static void charge_op(tr_state *t, uint32_t op)
+static inline void charge_op(tr_state *t, uint32_t op)
 {
     if (t->meter == VM_METER_OFF || t->oom)
         return;
@@ -904,16 +904,16 @@ static bool fold_address(tr_state *t, uint32_t i, uint32_t avoid, tr_addr *out)
 }
 
 /* The memory-operand form (VM_BINM) of Wasm operator op, with the load it takes the place
- * of (plain or _ai form); false when op has none. */
+ * of (plain or _ai form); NULL when op has none. */
 typedef struct {
-    uint16_t wasm_op;
-    vm_opcode fused, load, load_ai;
+    vm_opcode fused, load, load_ai; /* fused is 0 for operators without the form */
 } tr_memory_form;
 
 static const tr_memory_form *memory_form(uint32_t op)
 {
-#define MEMORY_FORM(id, type) {WASM_OP_##id, VM_OP_##id##_m, VM_OP_##type##_load, VM_OP_##type##_load_ai}
-    static const tr_memory_form forms[] = {
+#define MEMORY_FORM(id, type)                                                                  \
+    [WASM_OP_##id] = {VM_OP_##id##_m, VM_OP_##type##_load, VM_OP_##type##_load_ai}
+    static const tr_memory_form forms[WASM_OP_COUNT] = {
         MEMORY_FORM(i32_add, i32), MEMORY_FORM(i32_sub, i32), MEMORY_FORM(i32_mul, i32),
         MEMORY_FORM(i32_and, i32), MEMORY_FORM(i32_or, i32),  MEMORY_FORM(i32_xor, i32),
         MEMORY_FORM(i64_add, i64), MEMORY_FORM(i64_sub, i64), MEMORY_FORM(i64_mul, i64),
@@ -922,10 +922,7 @@ static const tr_memory_form *memory_form(uint32_t op)
         MEMORY_FORM(f64_add, f64), MEMORY_FORM(f64_sub, f64), MEMORY_FORM(f64_mul, f64),
     };
 #undef MEMORY_FORM
-    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
-        if (forms[i].wasm_op == op)
-            return &forms[i];
-    return NULL;
+    return op < WASM_OP_COUNT && forms[op].fused ? &forms[op] : NULL;
 }
 
 /* A binary operator of two slots whose right operand (or either, for commutative integer
