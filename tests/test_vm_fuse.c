@@ -222,14 +222,8 @@ static wvm_status vf_call(vf_env *e, const char *name, const wvm_val *args, size
     return wvm_func_call(e->store, ext.of.func, args, nargs, r, nr, &err);
 }
 
-static wvm_val vf_i32(int32_t v)
-{
-    wvm_val x;
-    memset(&x, 0, sizeof x);
-    x.kind = WVM_I32;
-    x.of.i32 = v;
-    return x;
-}
+static wvm_val vf_i32(int32_t x) { return (wvm_val){.kind = WVM_I32, .of.i32 = x}; }
+static wvm_val vf_f64(double x) { return (wvm_val){.kind = WVM_F64, .of.f64 = x}; }
 
 /* ---- tests ---- */
 
@@ -426,15 +420,6 @@ Test(vm_fuse, shift_joins_operator)
     cr_assert_eq(vf_call(&e, "pack", args, 2, &r, 1), WVM_OK);
     cr_assert_eq((uint64_t)r.of.i64, (UINT64_C(7) << 32) | 5);
     vf_close(&e);
-}
-
-static wvm_val vf_f64(double v)
-{
-    wvm_val x;
-    memset(&x, 0, sizeof x);
-    x.kind = WVM_F64;
-    x.of.f64 = v;
-    return x;
 }
 
 /* A load feeding an operator becomes the operator's memory operand: the right operand, or

@@ -903,6 +903,42 @@ static bool fold_address(tr_state *t, uint32_t i, uint32_t avoid, tr_addr *out)
     return true;
 }
 
+/* Whether the instruction at pos (the last one emitted) computed stack entry i into its
+ * natural slot: the entry's only use is still to come, so it may be fused into it. */
+static bool computed_by(const tr_state *t, uint32_t pos, uint32_t i)
+{
+    return t->vals[i].kind == VAL_SLOT && t->code[pos + 1] == natural_slot(t, i);
+}
+
+/* For a binary operator one of whose operands the last instruction (at pos) computed: finds
+ * that operand (the right one, or either when either_side) and puts the stack index of the
+ * other in *other. False when there is none, or when the other is a pending constant (its
+ * slot would need code after pos). */
+static bool fusable_operands(const tr_state *t, uint32_t pos, bool either_side, uint32_t *other)
+{
+    uint32_t nb = t->nvals - 1, na = nb - 1;
+    if (computed_by(t, pos, nb))
+        *other = na;
+    else if (either_side && computed_by(t, pos, na))
+        *other = nb;
+    else
+        return false;
+    return t->vals[*other].kind != VAL_CONST;
+}
+
+/* Replaces the last instruction (at pos, which computed one of the top two stack entries) and
+ * the binary operator taking both entries by one fused instruction `form`: pops the entries
+ * and emits form and its destination; the caller emits the other operands. */
+static void emit_fused_binary(tr_state *t, uint32_t pos, vm_opcode form)
+{
+    unemit(t, pos);
+    pop_val(t);
+    pop_val(t);
+    uint32_t fused = emit_op(t, form);
+    emit_word(t, natural_slot(t, t->nvals));
+    mark_producer(t, fused);
+}
+
 /* The memory-operand form (VM_BINM) of Wasm operator op, with the load it takes the place
  * of (plain or _ai form); NULL when op has none. */
 typedef struct {
@@ -940,28 +976,15 @@ static bool translate_memory_operand(tr_state *t, uint32_t op)
     if (!(ai ? pos + 5 == t->ncode
              : t->code[pos] == (uint32_t)form->load && pos + 4 == t->ncode))
         return false;
-    uint32_t nb = t->nvals - 1, na = nb - 1, loaded;
-    if (t->vals[nb].kind == VAL_SLOT && t->code[pos + 1] == natural_slot(t, nb))
-        loaded = nb;
-    else if (is_commutative(op) && t->vals[na].kind == VAL_SLOT &&
-             t->code[pos + 1] == natural_slot(t, na))
-        loaded = na;
-    else
+    uint32_t other;
+    if (!fusable_operands(t, pos, is_commutative(op), &other))
         return false;
-    uint32_t other = loaded == nb ? na : nb;
-    if (t->vals[other].kind == VAL_CONST)
-        return false; /* (its slot would need code after the load) */
     uint32_t a = operand_slot(t, other), base = t->code[pos + 2];
     uint32_t imm = ai ? t->code[pos + 3] : 0, offset = t->code[pos + (ai ? 4 : 3)];
     size_t op_offset = t->op_offset;
     t->op_offset = t->map[t->nmap - 1].wasm_offset; /* the load's */
-    unemit(t, pos);
-    pop_val(t);
-    pop_val(t);
-    uint32_t fused = emit_op(t, form->fused);
+    emit_fused_binary(t, pos, form->fused);
     t->op_offset = op_offset;
-    emit_word(t, natural_slot(t, t->nvals));
-    mark_producer(t, fused);
     emit_word(t, a);
     emit_word(t, base);
     emit_word(t, imm);
@@ -976,8 +999,7 @@ static bool translate_memory_operand(tr_state *t, uint32_t op)
 static bool translate_masked(tr_state *t, uint32_t i, uint32_t mask)
 {
     uint32_t pos = t->last_pos;
-    if (pos == NO_POS || pos + 4 != t->ncode || t->vals[i].kind != VAL_SLOT ||
-        t->code[pos + 1] != natural_slot(t, i))
+    if (pos == NO_POS || pos + 4 != t->ncode || !computed_by(t, pos, i))
         return false;
     vm_opcode form;
     switch (t->code[pos]) {
@@ -987,12 +1009,7 @@ static bool translate_masked(tr_state *t, uint32_t i, uint32_t mask)
     default: return false;
     }
     uint32_t src = t->code[pos + 2], k = t->code[pos + 3];
-    unemit(t, pos);
-    pop_val(t);
-    pop_val(t);
-    uint32_t fused = emit_op(t, form);
-    emit_word(t, natural_slot(t, t->nvals));
-    mark_producer(t, fused);
+    emit_fused_binary(t, pos, form);
     emit_word(t, src);
     emit_word(t, k);
     emit_word(t, mask);
@@ -1033,25 +1050,11 @@ static bool translate_shifted_operand(tr_state *t, uint32_t op)
     if (pos == NO_POS || pos + 4 != t->ncode)
         return false;
     vm_opcode form = shifted_form(op, t->code[pos]);
-    uint32_t nb = t->nvals - 1, na = nb - 1, shifted;
-    if (!form)
+    uint32_t other;
+    if (!form || !fusable_operands(t, pos, true, &other))
         return false;
-    if (t->vals[nb].kind == VAL_SLOT && t->code[pos + 1] == natural_slot(t, nb))
-        shifted = nb;
-    else if (t->vals[na].kind == VAL_SLOT && t->code[pos + 1] == natural_slot(t, na))
-        shifted = na;
-    else
-        return false;
-    uint32_t other = shifted == nb ? na : nb;
-    if (t->vals[other].kind == VAL_CONST)
-        return false; /* (its slot would need code after the shift) */
     uint32_t a = operand_slot(t, other), src = t->code[pos + 2], k = t->code[pos + 3];
-    unemit(t, pos);
-    pop_val(t);
-    pop_val(t);
-    uint32_t fused = emit_op(t, form);
-    emit_word(t, natural_slot(t, t->nvals));
-    mark_producer(t, fused);
+    emit_fused_binary(t, pos, form);
     emit_word(t, a);
     emit_word(t, src);
     emit_word(t, k);
