@@ -17,11 +17,9 @@
 
 #include "binary.h"
 #include "blocktype.h"
+#include "hints.h"
 #include "opcodes.h"
 #include "reader.h"
-
-#define likely(x) __builtin_expect(!!(x), 1)
-#define unlikely(x) __builtin_expect(!!(x), 0)
 
 #define VT_UNKNOWN 0
 

@@ -11,19 +11,8 @@
 
 #include "exec.h"
 #include "numeric.h"
+#include "../loader/hints.h"
 #include "profile.h"
-
-#if defined(__GNUC__)
-#define likely(x) __builtin_expect(!!(x), 1)
-#define unlikely(x) __builtin_expect(!!(x), 0)
-/* Hides a variable's value from the optimiser (no instruction is emitted): keeps a short loop
- * a loop instead of a call to a library function. */
-#define OPAQUE(x) __asm__("" : "+r"(x))
-#else
-#define likely(x) (x)
-#define unlikely(x) (x)
-#define OPAQUE(x) ((void)0)
-#endif
 
 /* Slot access by value type. */
 #define CT_u32 uint32_t

@@ -27,9 +27,7 @@
 #include "../loader/opcodes.h"
 #include "../loader/reader.h"
 #include "code.h"
-
-#define likely(x) __builtin_expect(!!(x), 1)
-#define unlikely(x) __builtin_expect(!!(x), 0)
+#include "../loader/hints.h"
 
 enum { VAL_SLOT, VAL_LOCAL, VAL_CONST };
 
