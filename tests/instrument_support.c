@@ -769,6 +769,24 @@ wvm_status runner_call(runner *r, const char *name, const int32_t *args, size_t 
     return st;
 }
 
+int32_t runner_call_i32_ok(runner *r, const char *name, int32_t arg, uint64_t *spent)
+{
+    int32_t res = 0;
+    wvm_error err;
+    cr_assert_eq(runner_call(r, name, &arg, 1, 1, &res, spent, &err), WVM_OK, "%s(%d): %s",
+                 name, arg, err.message);
+    return res;
+}
+
+void runner_load_instrumented(runner *r, const uint8_t *wasm, size_t size,
+                              const wvm_instrument_options *opts)
+{
+    size_t n;
+    uint8_t *out = instrument_ok(wasm, size, opts, &n);
+    runner_load(r, out, n);
+    free(out);
+}
+
 void runner_open_module(runner *r, run_kind kind, const wvm_cost_model *model,
                         const uint8_t *wasm, size_t size)
 {
@@ -779,10 +797,7 @@ void runner_open_module(runner *r, run_kind kind, const wvm_cost_model *model,
     }
     wvm_instrument_options opts =
         opts_with(model, kind == RUN_GLOBAL ? WVM_GAS_GLOBAL : WVM_GAS_IMPORT);
-    size_t n;
-    uint8_t *out = instrument_ok(wasm, size, &opts, &n);
-    runner_load(r, out, n);
-    free(out);
+    runner_load_instrumented(r, wasm, size, &opts);
 }
 
 /* ---- comparing runs ---- */

@@ -192,6 +192,11 @@ wvm_status runner_call_func(runner *r, wvm_func *f, const wvm_val *args, size_t 
 /* Calls export name with i32 arguments and at most one i32 result. */
 wvm_status runner_call(runner *r, const char *name, const int32_t *args, size_t nargs,
                        size_t nresults, int32_t *result, uint64_t *spent, wvm_error *err);
+/* Calls export name(arg) -> i32, asserting that it completes; returns the result. */
+int32_t runner_call_i32_ok(runner *r, const char *name, int32_t arg, uint64_t *spent);
+/* Instruments wasm with opts (checked by instrument_ok) and loads the output into r. */
+void runner_load_instrumented(runner *r, const uint8_t *wasm, size_t size,
+                              const wvm_instrument_options *opts);
 /* Opens a runner of kind for wasm: the output of wvm_instrument for the two backends and
  * PREMETERED, the module itself for NATIVE and ENGINE; loaded, not instantiated. */
 void runner_open_module(runner *r, run_kind kind, const wvm_cost_model *model,

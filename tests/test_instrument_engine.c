@@ -387,12 +387,8 @@ Test(instrument, engine_instrument_ignores_a_linker_env_gas)
     runner_open_module(&e, RUN_ENGINE, NULL, MOD(gas_ops));
     runner_define_gas(&e, "env", "gas");
     runner_instantiate_ok(&e);
-    int32_t arg = 3, res = 0;
     uint64_t spent;
-    wvm_error err;
-    cr_assert_eq(runner_call(&e, "sumsq", &arg, 1, 1, &res, &spent, &err), WVM_OK, "%s",
-                 err.message);
-    cr_assert_eq(res, 14);
+    cr_assert_eq(runner_call_i32_ok(&e, "sumsq", 3, &spent), 14);
     cr_assert_eq(spent, 58);
     cr_assert_eq(e.meter.calls, 0, "the linker's env.gas was called");
     runner_close(&e);
@@ -544,18 +540,15 @@ static void check_premetered(const uint8_t *wasm, size_t size, const char *model
     runner_open(&r, RUN_PREMETERED, model);
     runner_load(&r, wasm, size);
     runner_instantiate_ok(&r);
-    int32_t arg = 1, res = 0;
     uint64_t spent;
-    wvm_error err;
-    cr_assert_eq(runner_call(&r, "run", &arg, 1, 1, &res, &spent, &err), WVM_OK, "%s",
-                 err.message);
-    cr_assert_eq(res, 2);
+    cr_assert_eq(runner_call_i32_ok(&r, "run", 1, &spent), 2);
     cr_assert_eq(spent, he + run_gas, "run cost %llu, expected %llu", (unsigned long long)spent,
                  (unsigned long long)(he + run_gas));
 
     if (has_burn) {
         /* burn(-1): 2^32 - 1, not 2^64 - 1 */
-        arg = -1;
+        int32_t arg = -1, res;
+        wvm_error err;
         cr_assert_eq(runner_call(&r, "burn", &arg, 1, 0, &res, &spent, &err), WVM_OK, "%s",
                      err.message);
         cr_assert_eq(spent, he + UINT64_C(4294967295), "burn(-1) cost %llu",

@@ -115,10 +115,7 @@ static void global_runner(runner *r, const uint8_t *wasm, size_t size, const cha
     if (global_name)
         opts.gas_global = global_name;
     opts.gas_global_init = init;
-    size_t n;
-    uint8_t *out = instrument_ok(wasm, size, &opts, &n);
-    runner_load(r, out, n);
-    free(out);
+    runner_load_instrumented(r, wasm, size, &opts);
     wvm_cost_model_delete(model);
 }
 

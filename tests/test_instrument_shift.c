@@ -139,13 +139,8 @@ Test(instrument, shift_exports)
     /* The exported import is still host.f. */
     runner r;
     import_runner(&r, MOD(shift_export));
-    int32_t res = 0;
     uint64_t spent;
-    wvm_error err;
-    int32_t arg = 5;
-    cr_assert_eq(runner_call(&r, "hf", &arg, 1, 1, &res, &spent, &err), WVM_OK, "%s",
-                 err.message);
-    cr_assert_eq(res, 105);
+    cr_assert_eq(runner_call_i32_ok(&r, "hf", 5, &spent), 105);
     cr_assert_eq(spent, 0, "a host function charges no gas");
     runner_close(&r);
 }
@@ -398,17 +393,10 @@ Test(instrument, custom_gas_import_names)
     /* Runs with only metering.charge defined. */
     runner r;
     runner_open_named(&r, RUN_IMPORT, NULL, "metering", "charge");
-    size_t size;
-    uint8_t *out = instrument_ok(MOD(shift_call), &opts, &size);
-    runner_load(&r, out, size);
-    free(out);
+    runner_load_instrumented(&r, MOD(shift_call), &opts);
     runner_instantiate_ok(&r);
-    int32_t arg = 5, res = 0;
     uint64_t spent;
-    wvm_error err;
-    cr_assert_eq(runner_call(&r, "run", &arg, 1, 1, &res, &spent, &err), WVM_OK, "%s",
-                 err.message);
-    cr_assert_eq(res, 318);
+    cr_assert_eq(runner_call_i32_ok(&r, "run", 5, &spent), 318);
     cr_assert_eq(spent, 13);
     runner_close(&r);
 }
@@ -431,17 +419,10 @@ Test(instrument, custom_gas_name_beside_a_foreign_env_gas)
     runner r;
     runner_open_named(&r, RUN_IMPORT, NULL, "env", "gas2");
     runner_define(&r, "env", "gas", &t_i32_void, host_nop, (void *)&t_i32_void);
-    size_t size;
-    uint8_t *out = instrument_ok(MOD(gas_import_i32), &opts, &size);
-    runner_load(&r, out, size);
-    free(out);
+    runner_load_instrumented(&r, MOD(gas_import_i32), &opts);
     runner_instantiate_ok(&r);
-    int32_t arg = 5, res = 0;
     uint64_t spent;
-    wvm_error err;
-    cr_assert_eq(runner_call(&r, "run", &arg, 1, 1, &res, &spent, &err), WVM_OK, "%s",
-                 err.message);
-    cr_assert_eq(res, 6);
+    cr_assert_eq(runner_call_i32_ok(&r, "run", 5, &spent), 6);
     /* entry + i32.const, call, local.get, i32.const, i32.add */
     cr_assert_eq(spent, 6);
     runner_close(&r);
