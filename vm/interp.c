@@ -42,7 +42,7 @@ static inline bool charge(uint64_t *fuel, uint64_t cost)
 }
 
 /* The 64-bit immediate in the words w[0] (low half) and w[1]: one load where the host is
- * little-endian (gcc does not merge the two loads when w is below the branch's pc). */
+ * little-endian (gcc does not merge the two 32-bit loads by itself when w is below pc). */
 static inline uint64_t imm64_at(const uint32_t *w)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -60,7 +60,7 @@ static inline uint64_t imm64_at(const uint32_t *w)
 #define ENTER_PAYING(w)                                                                        \
     do {                                                                                       \
         const uint32_t *at_ = (w);                                                             \
-        pc = charge(&fuel, (uint64_t)at_[1] | (uint64_t)at_[2] << 32) ? at_ + 3 : at_;          \
+        pc = charge(&fuel, imm64_at(at_ + 1)) ? at_ + FUEL_WORDS : at_;                        \
     } while (0)
 
 /* Enters, by a branch that pays when taken, the metered block whose `fuel` instruction ends
@@ -212,7 +212,7 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
     CASE(id##_l)                                                                               \
     {                                                                                          \
         CT_##in a = RD_##in(pc[2]);                                                            \
-        CT_##in b = IMM_##in((uint64_t)pc[3] | (uint64_t)pc[4] << 32);                         \
+        CT_##in b = IMM_##in(imm64_at(pc + 3));                                                \
         WR_##out(pc[1], (expr));                                                               \
         pc += 5;                                                                               \
         NEXT();                                                                                \
@@ -344,7 +344,7 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
     }
     CASE(const64)
     {
-        fp[pc[1]] = (uint64_t)pc[2] | (uint64_t)pc[3] << 32;
+        fp[pc[1]] = imm64_at(pc + 2);
         pc += 4;
         NEXT();
     }
@@ -358,7 +358,7 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
     /* ---- fuel ---- */
     CASE(fuel)
     {
-        if (unlikely(!charge(&fuel, (uint64_t)pc[1] | (uint64_t)pc[2] << 32)))
+        if (unlikely(!charge(&fuel, imm64_at(pc + 1))))
             TRAP(VM_TRAP_OUT_OF_FUEL);
         pc += 3;
         NEXT();
