@@ -128,6 +128,13 @@ static inline uint64_t imm64_at(const uint32_t *w)
         trap_code = (code);                                                                    \
         goto trapped;                                                                          \
     } while (0)
+/* A trap of the second Wasm instruction fused into one internal instruction, whose Wasm offset
+ * the instruction holds (the source map has the first one's). */
+#define TRAP_AT(code, wasm_offset)                                                             \
+    do {                                                                                       \
+        trap_offset = (wasm_offset);                                                           \
+        TRAP(code);                                                                            \
+    } while (0)
 
 #define REFRESH_MEMORY()                                                                       \
     do {                                                                                       \
@@ -178,6 +185,7 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
     uint8_t *mem;
     uint64_t mem_size;
     int trap_code = VM_TRAP_NONE;
+    size_t trap_offset = SIZE_MAX; /* TRAP_AT's Wasm offset; SIZE_MAX: the source map's */
     vm_func *callee;
     vm_slot *callee_fp;
     const uint32_t *return_pc;
@@ -251,6 +259,31 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
         CT_##in b = FROM_BITS_##in(bits);                                                      \
         WR_##in(pc[1], (expr));                                                                \
         pc += 6;                                                                               \
+        NEXT();                                                                                \
+    }                                                                                          \
+    CASE(id##_mm)                                                                              \
+    {                                                                                          \
+        EFFECTIVE_ADDRESS(ea, RD_u32(pc[2]) + pc[3], pc[4], sizeof(MT_##in))                   \
+        uint64_t eb = (uint64_t)(uint32_t)(RD_u32(pc[5]) + pc[6]) + pc[7];                     \
+        if (unlikely(eb + sizeof(MT_##in) > mem_size))                                         \
+            TRAP_AT(VM_TRAP_MEMORY_OUT_OF_BOUNDS, pc[8]); /* b's load */                       \
+        MT_##in bits_a, bits_b;                                                                \
+        memcpy(&bits_a, mem + ea, sizeof bits_a);                                              \
+        memcpy(&bits_b, mem + eb, sizeof bits_b);                                              \
+        CT_##in a = FROM_BITS_##in(bits_a);                                                    \
+        CT_##in b = FROM_BITS_##in(bits_b);                                                    \
+        WR_##in(pc[1], (expr));                                                                \
+        pc += 9;                                                                               \
+        NEXT();                                                                                \
+    }
+#define VM_CHAIN(id, in, expr)                                                                 \
+    CASE(id)                                                                                   \
+    {                                                                                          \
+        CT_##in a = RD_##in(pc[2]);                                                            \
+        CT_##in b = RD_##in(pc[3]);                                                            \
+        CT_##in c = RD_##in(pc[4]);                                                            \
+        WR_##in(pc[1], (expr));                                                                \
+        pc += 5;                                                                               \
         NEXT();                                                                                \
     }
 #define VM_MASKED(id, expr)                                                                    \
@@ -748,7 +781,9 @@ trapped:
     ex->fuel = fuel;
     trap->code = trap_code;
     trap->func = func;
-    trap->offset = vm_code_wasm_offset(func->code, (uint32_t)(pc - func->code->words));
+    trap->offset = trap_offset != SIZE_MAX
+                       ? trap_offset
+                       : vm_code_wasm_offset(func->code, (uint32_t)(pc - func->code->words));
     trap->frames[0] = (vm_backtrace_frame){func, trap->offset};
     trap->nframes = 1;
     for (uint32_t d = ex->depth; d > base_depth && trap->nframes < VM_BACKTRACE_MAX; d--) {

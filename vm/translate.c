@@ -940,13 +940,15 @@ static void emit_fused_binary(tr_state *t, uint32_t pos, vm_opcode form)
 /* The memory-operand form (VM_BINM) of Wasm operator op, with the load it takes the place
  * of (plain or _ai form); NULL when op has none. */
 typedef struct {
-    vm_opcode fused, load, load_ai; /* fused is 0 for operators without the form */
+    vm_opcode fused, fused_both;    /* the _m and _mm forms; 0 for operators without them */
+    vm_opcode load, load_ai;
 } tr_memory_form;
 
 static const tr_memory_form *memory_form(uint32_t op)
 {
 #define MEMORY_FORM(id, type)                                                                  \
-    [WASM_OP_##id] = {VM_OP_##id##_m, VM_OP_##type##_load, VM_OP_##type##_load_ai}
+    [WASM_OP_##id] = {VM_OP_##id##_m, VM_OP_##id##_mm, VM_OP_##type##_load,                  \
+                      VM_OP_##type##_load_ai}
     static const tr_memory_form forms[WASM_OP_COUNT] = {
         MEMORY_FORM(i32_add, i32), MEMORY_FORM(i32_sub, i32), MEMORY_FORM(i32_mul, i32),
         MEMORY_FORM(i32_and, i32), MEMORY_FORM(i32_or, i32),  MEMORY_FORM(i32_xor, i32),
@@ -959,34 +961,115 @@ static const tr_memory_form *memory_form(uint32_t op)
     return op < WASM_OP_COUNT && forms[op].fused ? &forms[op] : NULL;
 }
 
+/* The address of a load emitted at pos, of the plain or _ai form of `form` and ending at
+ * `end`: false when the instruction there is neither. */
+typedef struct {
+    uint32_t base, imm, offset;
+} tr_load_address;
+
+static bool load_address(const tr_state *t, const tr_memory_form *form, uint32_t pos,
+                         uint32_t end, tr_load_address *out)
+{
+    if (t->code[pos] == (uint32_t)form->load_ai && pos + 5 == end)
+        *out = (tr_load_address){t->code[pos + 2], t->code[pos + 3], t->code[pos + 4]};
+    else if (t->code[pos] == (uint32_t)form->load && pos + 4 == end)
+        *out = (tr_load_address){t->code[pos + 2], 0, t->code[pos + 3]};
+    else
+        return false;
+    return true;
+}
+
 /* A binary operator of two slots whose right operand (or either, for commutative integer
  * operators) the instruction just before loaded from memory: pops both operands and emits
  * one memory-operand instruction instead of the load and the operator (the loaded value is
  * used only here: it is a stack value). The fused instruction keeps the load's Wasm offset:
- * only the load can trap. Returns false, having done nothing, when that does not apply. */
+ * only the load can trap. When the other operand was loaded by the instruction before that
+ * (two loads in a row, then the operator), all three become one id_mm instruction, which
+ * keeps the first load's offset and holds the second's. Returns false, having done nothing,
+ * when none of that applies. */
 static bool translate_memory_operand(tr_state *t, uint32_t op)
 {
     const tr_memory_form *form = memory_form(op);
-    uint32_t pos = t->last_pos;
-    if (!form || pos == NO_POS || t->nmap == 0 || t->map[t->nmap - 1].pos != pos)
+    uint32_t pos = t->last_pos, other;
+    tr_load_address b, a;
+    if (!form || pos == NO_POS || t->nmap == 0 || t->map[t->nmap - 1].pos != pos ||
+        !load_address(t, form, pos, t->ncode, &b) ||
+        !fusable_operands(t, pos, is_commutative(op), &other))
         return false;
-    bool ai = t->code[pos] == (uint32_t)form->load_ai;
-    if (!(ai ? pos + 5 == t->ncode
-             : t->code[pos] == (uint32_t)form->load && pos + 4 == t->ncode))
-        return false;
-    uint32_t other;
-    if (!fusable_operands(t, pos, is_commutative(op), &other))
-        return false;
-    uint32_t a = operand_slot(t, other), base = t->code[pos + 2];
-    uint32_t imm = ai ? t->code[pos + 3] : 0, offset = t->code[pos + (ai ? 4 : 3)];
+    const vm_srcmap_entry *first = t->nmap >= 2 ? &t->map[t->nmap - 2] : NULL;
+    /* Both loaded: the first load computed the left operand (it was pushed first), and the
+     * second's address must not be the first's result, which the fused form never writes. */
+    bool both = first && first->pos >= t->label_pos && other == t->nvals - 2 &&
+                load_address(t, form, first->pos, pos, &a) && computed_by(t, first->pos, other) &&
+                b.base != natural_slot(t, other);
     size_t op_offset = t->op_offset;
-    t->op_offset = t->map[t->nmap - 1].wasm_offset; /* the load's */
-    emit_fused_binary(t, pos, form->fused);
+    if (both) {
+        uint32_t second_offset = t->map[t->nmap - 1].wasm_offset;
+        t->op_offset = first->wasm_offset;
+        emit_fused_binary(t, first->pos, form->fused_both);
+        emit_word(t, a.base);
+        emit_word(t, a.imm);
+        emit_word(t, a.offset);
+        emit_word(t, b.base);
+        emit_word(t, b.imm);
+        emit_word(t, b.offset);
+        emit_word(t, second_offset);
+    } else {
+        uint32_t slot = operand_slot(t, other);
+        t->op_offset = t->map[t->nmap - 1].wasm_offset; /* the load's */
+        emit_fused_binary(t, pos, form->fused);
+        emit_word(t, slot);
+        emit_word(t, b.base);
+        emit_word(t, b.imm);
+        emit_word(t, b.offset);
+    }
     t->op_offset = op_offset;
+    return true;
+}
+
+/* The chained form (VM_CHAIN) of the Wasm operator op taking the result of the internal
+ * instruction `inner` as its left operand (or its right one, when right); 0 when there is
+ * none. */
+static vm_opcode chained_form(uint32_t op, uint32_t inner, bool right)
+{
+    static const uint16_t outer_ops[] = {WASM_OP_f64_add, WASM_OP_f64_sub, WASM_OP_f64_mul};
+    static const vm_opcode inner_ops[] = {VM_OP_f64_add, VM_OP_f64_sub, VM_OP_f64_mul};
+    /* [inner][outer][right], in the order of vmops.def */
+    static const vm_opcode forms[3][3][2] = {
+        {{VM_OP_f64_add_add, VM_OP_f64_add_add_r},
+         {VM_OP_f64_add_sub, VM_OP_f64_add_sub_r},
+         {VM_OP_f64_add_mul, VM_OP_f64_add_mul_r}},
+        {{VM_OP_f64_sub_add, VM_OP_f64_sub_add_r},
+         {VM_OP_f64_sub_sub, VM_OP_f64_sub_sub_r},
+         {VM_OP_f64_sub_mul, VM_OP_f64_sub_mul_r}},
+        {{VM_OP_f64_mul_add, VM_OP_f64_mul_add_r},
+         {VM_OP_f64_mul_sub, VM_OP_f64_mul_sub_r},
+         {VM_OP_f64_mul_mul, VM_OP_f64_mul_mul_r}},
+    };
+    for (size_t i = 0; i < 3; i++)
+        for (size_t o = 0; o < 3; o++)
+            if (inner == (uint32_t)inner_ops[i] && op == outer_ops[o])
+                return forms[i][o][right];
+    return (vm_opcode)0;
+}
+
+/* A binary f64 add, sub or mul of two slots, one of which the instruction just before
+ * computed by a plain f64 add, sub or mul: pops both operands and emits one chained
+ * instruction instead of the two (the first one's result is used only here: it is a stack
+ * value). Returns false, having done nothing, when that does not apply. */
+static bool translate_chained(tr_state *t, uint32_t op)
+{
+    uint32_t pos = t->last_pos, other;
+    if (pos == NO_POS || pos + 4 != t->ncode || !fusable_operands(t, pos, true, &other))
+        return false;
+    vm_opcode form = chained_form(op, t->code[pos], other == t->nvals - 2);
+    if (!form)
+        return false;
+    uint32_t c = operand_slot(t, other), a = t->code[pos + 2], b = t->code[pos + 3];
+    emit_fused_binary(t, pos, form);
     emit_word(t, a);
-    emit_word(t, base);
-    emit_word(t, imm);
-    emit_word(t, offset);
+    emit_word(t, b);
+    emit_word(t, c);
     return true;
 }
 
@@ -1182,7 +1265,8 @@ static void translate_simple(tr_state *t, uint32_t op, const wasm_op_info *info)
             emit_word(t, a);
             emit_word(t, (uint32_t)bits);
             emit_word(t, (uint32_t)(bits >> 32));
-        } else if (!translate_memory_operand(t, op) && !translate_shifted_operand(t, op)) {
+        } else if (!translate_memory_operand(t, op) && !translate_shifted_operand(t, op) &&
+                   !translate_chained(t, op)) {
             uint32_t bs = pop_slot(t);
             uint32_t as = pop_slot(t);
             vm_opcode vop = vm_op_for_wasm(op, false);
@@ -1428,7 +1512,7 @@ static void translate_br_if(tr_state *t, uint32_t depth)
 
 static void translate_br_table(tr_state *t)
 {
-    uint32_t n;
+    uint32_t n = 0;
     reader_u32(&t->r, &n);
     if (t->r.error || n >= reader_left(&t->r))
         return (void)reader_fail(&t->r, "unexpected end");
