@@ -136,6 +136,31 @@ static inline uint64_t imm64_at(const uint32_t *w)
         TRAP(code);                                                                            \
     } while (0)
 
+#define SYNC_DEPTH() (ex->depth = (uint32_t)(frame_top - ex->frames))
+
+/* Enters the Wasm function f (its arguments at callee_fp, c its code) from the call
+ * instruction at pc, which continues at return_pc: traps when the frame stack or the value
+ * stack is full, else pushes the caller's frame, zeroes the declared locals and starts f's
+ * code, paying its entry charge (metered code starts with `fuel`) to save its dispatch; when
+ * short, f starts on it and stops there as usual. */
+#define ENTER_FUNCTION(f, c, callee_fp, return_pc)                                             \
+    do {                                                                                       \
+        if (unlikely(frame_top == frame_limit ||                                              \
+                     (size_t)(stack_end - (callee_fp)) < (c)->frame_slots))                     \
+            TRAP(VM_TRAP_STACK_OVERFLOW);                                                      \
+        *frame_top++ = (vm_frame){(return_pc), fp, func};                                      \
+        fp = (callee_fp);                                                                      \
+        func = (f);                                                                            \
+        /* Most functions have a few locals: a loop, not a call to memset. */                 \
+        for (vm_slot *l = fp + (c)->nparams, *end = fp + (c)->nlocals; l < end; l++) {         \
+            OPAQUE(l);                                                                         \
+            *l = 0;                                                                            \
+        }                                                                                      \
+        pc = (c)->words;                                                                       \
+        if (*pc == VM_OP_fuel)                                                                 \
+            ENTER_PAYING(pc);                                                                  \
+    } while (0)
+
 #define REFRESH_MEMORY()                                                                       \
     do {                                                                                       \
         const vm_memory *m0_ = inst->memory0;                                                  \
@@ -189,6 +214,13 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
     vm_func *callee;
     vm_slot *callee_fp;
     const uint32_t *return_pc;
+    /* The frame stack: suspended callers are frames[base_depth .. frame_top - frames); ex->depth
+     * is brought up to date (SYNC_DEPTH) before anything else can read it: host calls and
+     * traps. */
+    vm_frame *frame_top = ex->frames + ex->depth;
+    vm_frame *const frame_base = ex->frames + base_depth;
+    vm_frame *const frame_limit = ex->frames + ex->max_depth;
+    vm_slot *const stack_end = ex->stack_end;
     REFRESH_MEMORY();
 
     DISPATCH_BEGIN()
@@ -455,12 +487,13 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
     CASE(ret)
     {
     do_return:
-        if (ex->depth == base_depth) {
+        if (frame_top == frame_base) {
             ex->fuel = fuel;
+            ex->depth = base_depth;
             return VM_TRAP_NONE;
         }
         {
-            vm_frame *fr = &ex->frames[--ex->depth];
+            const vm_frame *fr = --frame_top;
             pc = fr->ret_pc;
             fp = fr->fp;
             func = fr->func;
@@ -474,6 +507,14 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
         NEXT();
     }
     CASE(call)
+    {
+        /* a function of this module: Wasm code, and this instance */
+        vm_func *f = inst->funcs[pc[1]];
+        const vm_code *c = f->code;
+        ENTER_FUNCTION(f, c, fp + pc[2], pc + 3);
+        NEXT();
+    }
+    CASE(call_import)
     {
         callee = inst->funcs[pc[1]];
         callee_fp = fp + pc[2];
@@ -737,6 +778,7 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
 do_call:
     /* callee, callee_fp (its arguments) and return_pc are set; pc is the call instruction. */
     if (!callee->code) {
+        SYNC_DEPTH(); /* the host may call Wasm code, which runs above these frames */
         vm_slot *saved_top = ex->top;
         uint32_t np = callee->type->nparams, nr = callee->type->nresults;
         ex->top = callee_fp + (np > nr ? np : nr);
@@ -753,31 +795,16 @@ do_call:
     }
     {
         const vm_code *c = callee->code;
-        if (unlikely(ex->depth >= ex->max_depth ||
-                     (size_t)(ex->stack_end - callee_fp) < c->frame_slots))
-            TRAP(VM_TRAP_STACK_OVERFLOW);
-        ex->frames[ex->depth++] = (vm_frame){return_pc, fp, func};
-        fp = callee_fp;
-        func = callee;
-        /* Declared locals start at zero. Most functions have a few: a loop, not a call to
-         * memset. */
-        for (vm_slot *l = fp + c->nparams, *end = fp + c->nlocals; l < end; l++) {
-            OPAQUE(l);
-            *l = 0;
-        }
+        ENTER_FUNCTION(callee, c, callee_fp, return_pc);
         if (callee->instance != inst) {
             inst = callee->instance;
             REFRESH_MEMORY();
         }
-        /* The callee's entry charge (metered code starts with `fuel`), paid here to save its
-         * dispatch; when short, the callee starts on it and stops there as usual. */
-        pc = c->words;
-        if (*pc == VM_OP_fuel)
-            ENTER_PAYING(pc);
         NEXT();
     }
 
 trapped:
+    SYNC_DEPTH();
     ex->fuel = fuel;
     trap->code = trap_code;
     trap->func = func;

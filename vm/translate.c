@@ -1390,7 +1390,7 @@ static void translate_call(tr_state *t, uint32_t func_index, const wasm_functype
         emit_word(t, index_slot);
         emit_word(t, base);
     } else {
-        emit_op(t, VM_OP_call);
+        emit_op(t, func_index < t->m->nfunc_imports ? VM_OP_call_import : VM_OP_call);
         emit_word(t, func_index);
         emit_word(t, base);
     }
