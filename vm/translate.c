@@ -7,13 +7,17 @@
  * The translator tracks where each operand-stack value currently is:
  *   VAL_SLOT   in its natural slot (computed by an emitted instruction),
  *   VAL_LOCAL  still in local x (a local.get that emitted no code),
- *   VAL_CONST  a constant not yet written anywhere.
+ *   VAL_CONST  a constant not yet written anywhere,
+ *   VAL_ADDR   i32 arithmetic not yet computed: base + (index << shift) + imm (an address,
+ *              usually), over locals and the entry's own natural slot only.
  * Deferred values are materialised into their natural slots when they must be: when local x
  * is about to be written while a VAL_LOCAL x is pending, at the entry of every block (so that
  * all paths through a block agree on where the values below it live), before calls, and when
  * an operator cannot take them as operands. Instructions then address locals directly, so
  * local.get / local.set mostly disappear into operands: local.set retargets the destination
- * of the instruction that produced the value.
+ * of the instruction that produced the value. A VAL_ADDR that ends up as the address of a load
+ * or store costs no instruction of its own, even when other code ran between its computation
+ * and the access (a store's value, computed after its address).
  *
  * Invariant: at every label (block end, loop head, else), every value below the label's
  * height is VAL_SLOT or VAL_CONST, and the label's values are in their natural slots.
@@ -29,15 +33,25 @@
 #include "code.h"
 #include "../loader/hints.h"
 
-enum { VAL_SLOT, VAL_LOCAL, VAL_CONST };
+enum { VAL_SLOT, VAL_LOCAL, VAL_CONST, VAL_ADDR };
 
 #define NO_POS UINT32_MAX
+
+/* i32 arithmetic in the shape of an address: (u32)(base + (index << shift) + imm), base and
+ * index (slots) each optional; shift < 32. */
+typedef struct {
+    bool has_base, has_index;
+    uint32_t base, index, shift, imm;
+} tr_addr;
 
 typedef struct {
     uint8_t type;       /* wasm_valtype */
     uint8_t kind;       /* VAL_* */
     uint32_t local;     /* VAL_LOCAL: the local index */
     uint64_t bits;      /* VAL_CONST: the value */
+    tr_addr addr;       /* VAL_ADDR: the arithmetic; its slots are locals or the entry's own
+                         * natural slot, which nothing else writes while the entry exists */
+    uint32_t origin;    /* VAL_ADDR: Wasm offset of the operator that computed it (last) */
 } tr_val;
 
 typedef struct {
@@ -68,7 +82,8 @@ typedef struct {
     tr_val *vals;
     uint32_t nvals, capvals;
     uint32_t max_height;
-    uint32_t *pending;      /* per local: VAL_LOCAL entries of it on the stack */
+    uint32_t *pending;      /* per local: VAL_LOCAL and VAL_ADDR entries reading it on the
+                             * stack (an entry reading it twice counts twice) */
     /* Per local: still zero, as every call starts declared locals (not parameters), on every
      * path to this point: set for declared locals at entry, cleared when the local is written
      * and for all at the first label. Writing zero to such a local emits nothing. */
@@ -331,26 +346,49 @@ static void resolve_fixups(tr_state *t, uint32_t chain, uint32_t target)
 
 static uint32_t natural_slot(const tr_state *t, uint32_t height) { return t->nlocals + height; }
 
+/* Adds delta to the pending reads of the locals entry v reads. */
+static inline void count_reads(tr_state *t, const tr_val *v, uint32_t delta)
+{
+    if (v->kind == VAL_LOCAL) {
+        t->pending[v->local] += delta;
+    } else if (v->kind == VAL_ADDR) {
+        if (v->addr.has_base && v->addr.base < t->nlocals)
+            t->pending[v->addr.base] += delta;
+        if (v->addr.has_index && v->addr.index < t->nlocals)
+            t->pending[v->addr.index] += delta;
+    }
+}
+
+/* Whether entry v reads local x. */
+static bool reads_local(const tr_val *v, uint32_t x)
+{
+    if (v->kind == VAL_LOCAL)
+        return v->local == x;
+    return v->kind == VAL_ADDR && ((v->addr.has_base && v->addr.base == x) ||
+                                   (v->addr.has_index && v->addr.index == x));
+}
+
 static inline void push_val(tr_state *t, tr_val v)
 {
     if (unlikely(!grow((void **)&t->vals, &t->capvals, t->nvals + 1, sizeof *t->vals))) {
         t->oom = true;
         return;
     }
-    if (v.kind == VAL_LOCAL)
-        t->pending[v.local]++;
+    count_reads(t, &v, 1);
     t->vals[t->nvals++] = v;
     if (t->nvals > t->max_height)
         t->max_height = t->nvals;
 }
 
-static void push_slot(tr_state *t, uint8_t type) { push_val(t, (tr_val){type, VAL_SLOT, 0, 0}); }
+static void push_slot(tr_state *t, uint8_t type)
+{
+    push_val(t, (tr_val){.type = type, .kind = VAL_SLOT});
+}
 
 static tr_val pop_val(tr_state *t)
 {
     tr_val v = t->vals[--t->nvals];
-    if (v.kind == VAL_LOCAL)
-        t->pending[v.local]--;
+    count_reads(t, &v, (uint32_t)-1);
     return v;
 }
 
@@ -395,6 +433,42 @@ static void emit_copy(tr_state *t, uint32_t dst, uint32_t src)
     t->copy_pos = pos;
 }
 
+/* Computes the deferred arithmetic of entry v into slot dst: one instruction, or two when it
+ * has an immediate as well as an index (the second adds it). The last one is marked as the
+ * producer of dst, for retargeting and fusion. The code maps back to the Wasm operator that
+ * computed v. */
+static void emit_address_value(tr_state *t, uint32_t dst, const tr_val *v)
+{
+    size_t op_offset = t->op_offset;
+    t->op_offset = v->origin;
+    const tr_addr *a = &v->addr;
+    uint32_t pos, imm = a->imm;
+    if (a->has_index) {
+        vm_opcode op = !a->has_base ? VM_OP_i32_shl_imm
+                       : a->shift   ? VM_OP_i32_add_shl
+                                    : VM_OP_i32_add;
+        pos = emit_op(t, op);
+        emit_word(t, dst);
+        mark_producer(t, pos);
+        emit_word(t, a->has_base ? a->base : a->index);
+        if (a->has_base)
+            emit_word(t, a->index);
+        if (op != VM_OP_i32_add)
+            emit_word(t, a->shift);
+        else
+            t->add_pos = pos;
+    }
+    if (imm || !a->has_index) {
+        pos = emit_op(t, VM_OP_i32_add_imm);
+        emit_word(t, dst);
+        mark_producer(t, pos);
+        emit_word(t, a->has_index ? dst : a->base);
+        emit_word(t, imm);
+        t->add_pos = pos;
+    }
+    t->op_offset = op_offset;
+}
+
 /* Moves stack entry i into its natural slot. */
 static void materialize(tr_state *t, uint32_t i)
 {
@@ -404,8 +478,19 @@ static void materialize(tr_state *t, uint32_t i)
         emit_copy(t, natural_slot(t, i), v->local);
     } else if (v->kind == VAL_CONST) {
         emit_const(t, natural_slot(t, i), v->bits);
+    } else if (v->kind == VAL_ADDR) {
+        count_reads(t, v, (uint32_t)-1);
+        emit_address_value(t, natural_slot(t, i), v);
     }
     v->kind = VAL_SLOT;
+}
+
+/* Materialises the VAL_ADDR entries from stack entry `from` up. */
+static void materialize_addresses(tr_state *t, uint32_t from)
+{
+    for (uint32_t i = from; i < t->nvals; i++)
+        if (t->vals[i].kind == VAL_ADDR)
+            materialize(t, i);
 }
 
 /* The slot holding stack entry i, materialising constants. */
@@ -414,7 +499,7 @@ static uint32_t operand_slot(tr_state *t, uint32_t i)
     tr_val *v = &t->vals[i];
     if (v->kind == VAL_LOCAL)
         return v->local;
-    if (v->kind == VAL_CONST)
+    if (v->kind == VAL_CONST || v->kind == VAL_ADDR)
         materialize(t, i);
     return natural_slot(t, i);
 }
@@ -431,7 +516,7 @@ static uint32_t pop_slot(tr_state *t)
 static void flush_local(tr_state *t, uint32_t x, uint32_t below)
 {
     for (uint32_t i = 0; t->pending[x] && i < below; i++)
-        if (t->vals[i].kind == VAL_LOCAL && t->vals[i].local == x)
+        if (reads_local(&t->vals[i], x))
             materialize(t, i);
 }
 
@@ -440,7 +525,8 @@ static void flush_local(tr_state *t, uint32_t x, uint32_t below)
 static void settle_stack(tr_state *t, uint32_t params_from)
 {
     for (uint32_t i = 0; i < t->nvals; i++)
-        if (t->vals[i].kind == VAL_LOCAL || (i >= params_from && t->vals[i].kind != VAL_SLOT))
+        if (t->vals[i].kind == VAL_LOCAL || t->vals[i].kind == VAL_ADDR ||
+            (i >= params_from && t->vals[i].kind != VAL_SLOT))
             materialize(t, i);
 }
 
@@ -766,13 +852,6 @@ static uint8_t sig_type(uint8_t tok)
     }
 }
 
-/* An access's address as the fused i32 arithmetic that computed it:
- * (u32)(base + (index << shift) + imm), base and index each optional. */
-typedef struct {
-    bool has_base, has_index;
-    uint32_t base, index, shift, imm;
-} tr_addr;
-
 /* The address form of load or store op for address a (vmops.def). */
 static vm_opcode address_form(vm_opcode op, const tr_addr *a)
 {
@@ -921,7 +1000,7 @@ static bool fusable_operands(const tr_state *t, uint32_t pos, bool either_side, 
         *other = nb;
     else
         return false;
-    return t->vals[*other].kind != VAL_CONST;
+    return t->vals[*other].kind == VAL_SLOT || t->vals[*other].kind == VAL_LOCAL;
 }
 
 /* Replaces the last instruction (at pos, which computed one of the top two stack entries) and
@@ -1142,6 +1221,89 @@ static bool translate_shifted_operand(tr_state *t, uint32_t op)
     return true;
 }
 
+/* Stack entry i as address arithmetic that an entry at height h may hold (its slots are
+ * locals or natural slot h): a slot is a base, a constant an immediate. */
+static bool as_address(const tr_state *t, uint32_t i, uint32_t h, tr_addr *out)
+{
+    const tr_val *v = &t->vals[i];
+    switch (v->kind) {
+    case VAL_CONST: *out = (tr_addr){.imm = (uint32_t)v->bits}; return true;
+    case VAL_LOCAL: *out = (tr_addr){.has_base = true, .base = v->local}; return true;
+    case VAL_SLOT:
+        *out = (tr_addr){.has_base = true, .base = natural_slot(t, i)};
+        return i == h;
+    default:
+        *out = v->addr;
+        return i == h || ((!out->has_base || out->base < t->nlocals) &&
+                          (!out->has_index || out->index < t->nlocals));
+    }
+}
+
+/* a + b as address arithmetic into *a: false when the sum has more than two slots, or two
+ * that are both shifted. */
+static bool add_addresses(tr_addr *a, const tr_addr *b)
+{
+    uint32_t slot[4], shift[4], n = 0;
+    const tr_addr *parts[2] = {a, b};
+    for (int k = 0; k < 2; k++) {
+        if (parts[k]->has_base)
+            slot[n] = parts[k]->base, shift[n++] = 0;
+        if (parts[k]->has_index)
+            slot[n] = parts[k]->index, shift[n++] = parts[k]->shift;
+    }
+    if (n > 2 || (n == 2 && shift[0] && shift[1]))
+        return false;
+    tr_addr sum = {.imm = a->imm + b->imm};
+    for (uint32_t k = 0; k < n; k++) {
+        if (!shift[k] && !sum.has_base) {
+            sum.has_base = true;
+            sum.base = slot[k];
+        } else {
+            sum.has_index = true;
+            sum.index = slot[k];
+            sum.shift = shift[k];
+        }
+    }
+    *a = sum;
+    return true;
+}
+
+/* An i32 add, a sub or shl of a constant, whose operands are locals, constants, the slot of
+ * the result's height or such arithmetic: defers it as a VAL_ADDR entry (no code yet), so
+ * that a load or store using it as its address computes it itself. Returns false, having
+ * done nothing, when that does not apply. */
+static bool defer_address_arithmetic(tr_state *t, uint32_t op)
+{
+    if (op != WASM_OP_i32_add && op != WASM_OP_i32_sub && op != WASM_OP_i32_shl)
+        return false;
+    uint32_t na = t->nvals - 2, nb = na + 1;
+    tr_addr a, b;
+    if (!as_address(t, na, na, &a) || !as_address(t, nb, na, &b))
+        return false;
+    if (op == WASM_OP_i32_add) {
+        /* A computed value stays an operand of the add, which may fuse with its producer
+         * (VM_BINM, VM_CHAIN, VM_BINSH): only its sum with a constant is deferred. */
+        if ((t->vals[na].kind == VAL_SLOT && t->vals[nb].kind != VAL_CONST) ||
+            !add_addresses(&a, &b))
+            return false;
+    } else if (t->vals[nb].kind != VAL_CONST) {
+        return false;
+    } else if (op == WASM_OP_i32_sub) {
+        a.imm -= b.imm;
+    } else { /* shl: of a single slot */
+        if (!a.has_base || a.has_index || a.imm)
+            return false;
+        a = (tr_addr){.has_index = true, .index = a.base, .shift = b.imm & 31};
+    }
+    if (!a.has_index && (!a.has_base || !a.imm))
+        return false; /* a constant, or a slot plus zero: nothing to defer */
+    pop_val(t);
+    pop_val(t);
+    push_val(t, (tr_val){.type = WASM_I32, .kind = VAL_ADDR, .addr = a,
+                         .origin = (uint32_t)t->op_offset});
+    return true;
+}
+
 /* Operators with a fixed [p0 p1] -> [r] signature: numeric operators, loads and stores. */
 static void translate_simple(tr_state *t, uint32_t op, const wasm_op_info *info)
 {
@@ -1182,9 +1344,17 @@ static void translate_simple(tr_state *t, uint32_t op, const wasm_op_info *info)
             return;
         }
         tr_addr a = {true, false, 0, 0, 0, 0};
-        /* A constant value is written to its slot first, which must not be an operand. */
-        bool folded = fold_address(
-            t, na, t->vals[na + 1].kind == VAL_CONST ? natural_slot(t, na + 1) : NO_POS, &a);
+        /* A deferred address is the access's own; a computed one may be folded into it. A
+         * constant value is written to its slot first, which must not be an operand. (The
+         * slots of a deferred address are never the value's.) */
+        bool deferred = t->vals[na].kind == VAL_ADDR;
+        if (deferred)
+            a = t->vals[na].addr;
+        bool folded = deferred || fold_address(t, na,
+                                               t->vals[na + 1].kind == VAL_CONST
+                                                   ? natural_slot(t, na + 1)
+                                                   : NO_POS,
+                                               &a);
         const tr_val *v = &t->vals[na + 1];
         if (v->kind == VAL_CONST && !a.has_index &&
             (v->type != WASM_I64 || (int64_t)v->bits == (int64_t)(int32_t)v->bits) &&
@@ -1192,7 +1362,7 @@ static void translate_simple(tr_state *t, uint32_t op, const wasm_op_info *info)
             /* a constant that fits an immediate: the id_ki form, which stores it */
             uint32_t bits = (uint32_t)v->bits;
             pop_val(t);
-            uint32_t addr = pop_slot(t);
+            uint32_t addr = deferred ? (pop_val(t), 0) : pop_slot(t);
             emit_op(t, const_store(vm_op_for_wasm(op, false)));
             emit_word(t, folded ? a.base : addr);
             emit_word(t, bits);
@@ -1201,7 +1371,7 @@ static void translate_simple(tr_state *t, uint32_t op, const wasm_op_info *info)
             return;
         }
         uint32_t value = pop_slot(t);
-        uint32_t addr = pop_slot(t);
+        uint32_t addr = deferred ? (pop_val(t), 0) : pop_slot(t);
         if (!folded)
             a.base = addr;
         emit_op(t, address_form(vm_op_for_wasm(op, false), &a));
@@ -1212,6 +1382,10 @@ static void translate_simple(tr_state *t, uint32_t op, const wasm_op_info *info)
         return;
     }
     if (info->p1 != WASM_SIG_NONE) { /* binary */
+        if (defer_address_arithmetic(t, op))
+            return;
+        /* Deferred operands are computed first, the right one last, for the fusions below. */
+        materialize_addresses(t, t->nvals - 2);
         uint32_t nb = t->nvals - 1, na = t->nvals - 2;
         /* A constant operand becomes an immediate when the operator has that form; for a
          * commutative operator the constant may be on either side. (Entries are never
@@ -1293,8 +1467,12 @@ static void translate_simple(tr_state *t, uint32_t op, const wasm_op_info *info)
         return;
     }
     tr_addr addr = {true, false, 0, 0, 0, 0};
-    bool folded = info->imm == IMM_MEMARG && fold_address(t, t->nvals - 1, NO_POS, &addr);
-    uint32_t a = pop_slot(t);
+    bool deferred = info->imm == IMM_MEMARG && t->vals[t->nvals - 1].kind == VAL_ADDR;
+    if (deferred)
+        addr = t->vals[t->nvals - 1].addr;
+    bool folded = deferred ||
+                  (info->imm == IMM_MEMARG && fold_address(t, t->nvals - 1, NO_POS, &addr));
+    uint32_t a = deferred ? (pop_val(t), 0) : pop_slot(t);
     if (!folded)
         addr.base = a;
     vm_opcode vop = vm_op_for_wasm(op, false);
@@ -1334,7 +1512,14 @@ static void translate_local_set(tr_state *t, uint32_t x, bool tee)
         t->last_pos = NO_POS;
         pop_val(t);
         if (tee)
-            push_val(t, (tr_val){v.type, VAL_LOCAL, x, 0});
+            push_val(t, (tr_val){.type = v.type, .kind = VAL_LOCAL, .local = x});
+        return;
+    }
+    if (v.kind == VAL_ADDR) { /* computed right into x, retargetable as any producer */
+        pop_val(t);
+        emit_address_value(t, x, &v);
+        if (tee)
+            push_val(t, (tr_val){.type = v.type, .kind = VAL_LOCAL, .local = x});
         return;
     }
     if (v.kind == VAL_CONST)
@@ -1558,6 +1743,19 @@ static void translate_br_table(tr_state *t)
     free(depths);
 }
 
+/* Whether Wasm operator op starts or ends a block or branches. */
+static bool changes_control(uint32_t op)
+{
+    switch (op) {
+    case WASM_OP_block: case WASM_OP_loop: case WASM_OP_if: case WASM_OP_else:
+    case WASM_OP_end: case WASM_OP_br: case WASM_OP_br_if: case WASM_OP_br_table:
+    case WASM_OP_return:
+        return true;
+    default:
+        return false;
+    }
+}
+
 static bool translate_body(tr_state *t)
 {
     wasm_reader *r = &t->r;
@@ -1596,6 +1794,8 @@ static bool translate_body(tr_state *t)
 
         if (op != WASM_OP_else && op != WASM_OP_end)
             charge_op(t, op); /* else and end are charged only when control falls through */
+        if (changes_control(op))
+            materialize_addresses(t, 0); /* branches and labels take values in slots */
 
         uint32_t x = 0, y = 0;
         switch (op) {
@@ -1670,7 +1870,7 @@ static bool translate_body(tr_state *t)
         }
         case WASM_OP_local_get:
             reader_u32(r, &x);
-            push_val(t, (tr_val){t->local_types[x], VAL_LOCAL, x, 0});
+            push_val(t, (tr_val){.type = t->local_types[x], .kind = VAL_LOCAL, .local = x});
             break;
         case WASM_OP_local_set:
         case WASM_OP_local_tee:
@@ -1718,31 +1918,31 @@ static bool translate_body(tr_state *t)
         case WASM_OP_i32_const: {
             int32_t v = 0;
             reader_s32(r, &v);
-            push_val(t, (tr_val){WASM_I32, VAL_CONST, 0, (uint32_t)v});
+            push_val(t, (tr_val){.type = WASM_I32, .kind = VAL_CONST, .bits = (uint32_t)v});
             break;
         }
         case WASM_OP_i64_const: {
             int64_t v = 0;
             reader_s64(r, &v);
-            push_val(t, (tr_val){WASM_I64, VAL_CONST, 0, (uint64_t)v});
+            push_val(t, (tr_val){.type = WASM_I64, .kind = VAL_CONST, .bits = (uint64_t)v});
             break;
         }
         case WASM_OP_f32_const: {
             uint32_t v = 0;
             reader_f32(r, &v);
-            push_val(t, (tr_val){WASM_F32, VAL_CONST, 0, v});
+            push_val(t, (tr_val){.type = WASM_F32, .kind = VAL_CONST, .bits = v});
             break;
         }
         case WASM_OP_f64_const: {
             uint64_t v = 0;
             reader_f64(r, &v);
-            push_val(t, (tr_val){WASM_F64, VAL_CONST, 0, v});
+            push_val(t, (tr_val){.type = WASM_F64, .kind = VAL_CONST, .bits = v});
             break;
         }
         case WASM_OP_ref_null: {
             uint8_t type = 0;
             reader_u8(r, &type);
-            push_val(t, (tr_val){type, VAL_CONST, 0, 0});
+            push_val(t, (tr_val){.type = type, .kind = VAL_CONST, .bits = 0});
             break;
         }
         case WASM_OP_ref_is_null: {
