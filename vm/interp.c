@@ -413,6 +413,12 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
         pc += 4;
         NEXT();
     }
+    CASE(i32_lea)
+    {
+        WR_u32(pc[1], RD_u32(pc[2]) + (RD_u32(pc[3]) << (pc[4] & 31)) + pc[5]);
+        pc += 6;
+        NEXT();
+    }
     CASE(select)
     {
         fp[pc[1]] = RD_u32(pc[4]) ? fp[pc[2]] : fp[pc[3]];

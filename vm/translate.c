@@ -433,17 +433,25 @@ static void emit_copy(tr_state *t, uint32_t dst, uint32_t src)
     t->copy_pos = pos;
 }
 
-/* Computes the deferred arithmetic of entry v into slot dst: one instruction, or two when it
- * has an immediate as well as an index (the second adds it). The last one is marked as the
- * producer of dst, for retargeting and fusion. The code maps back to the Wasm operator that
- * computed v. */
+/* Computes the deferred arithmetic of entry v into slot dst: one instruction (i32_lea for
+ * all three terms), or two for an index and an immediate without a base (the second adds
+ * it). The last one is marked as the producer of dst, for retargeting and fusion. The code
+ * maps back to the Wasm operator that computed v. */
 static void emit_address_value(tr_state *t, uint32_t dst, const tr_val *v)
 {
     size_t op_offset = t->op_offset;
     t->op_offset = v->origin;
     const tr_addr *a = &v->addr;
     uint32_t pos, imm = a->imm;
-    if (a->has_index) {
+    if (a->has_base && a->has_index && imm) {
+        pos = emit_op(t, VM_OP_i32_lea);
+        emit_word(t, dst);
+        mark_producer(t, pos);
+        emit_word(t, a->base);
+        emit_word(t, a->index);
+        emit_word(t, a->shift);
+        emit_word(t, imm);
+    } else if (a->has_index) {
         vm_opcode op = !a->has_base ? VM_OP_i32_shl_imm
                        : a->shift   ? VM_OP_i32_add_shl
                                     : VM_OP_i32_add;
@@ -457,12 +465,19 @@ static void emit_address_value(tr_state *t, uint32_t dst, const tr_val *v)
             emit_word(t, a->shift);
         else
             t->add_pos = pos;
-    }
-    if (imm || !a->has_index) {
+        if (imm) { /* index << shift, plus imm */
+            pos = emit_op(t, VM_OP_i32_add_imm);
+            emit_word(t, dst);
+            mark_producer(t, pos);
+            emit_word(t, dst);
+            emit_word(t, imm);
+            t->add_pos = pos;
+        }
+    } else {
         pos = emit_op(t, VM_OP_i32_add_imm);
         emit_word(t, dst);
         mark_producer(t, pos);
-        emit_word(t, a->has_index ? dst : a->base);
+        emit_word(t, a->base);
         emit_word(t, imm);
         t->add_pos = pos;
     }
