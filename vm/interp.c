@@ -465,6 +465,17 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
     BRANCH_CASES(br_ifz, , !RD_u32(pc[1]), 2, 3)
     BRANCH_CASES(br_if64z, , !RD_u64(pc[1]), 2, 3)
     BRANCH_CASES(br_if64nz, , RD_u64(pc[1]), 2, 3)
+    /* The loads testing their value: `ctype` is the memory type. */
+#define LOADED(ctype)                                                                          \
+    EFFECTIVE_ADDRESS(ea, RD_u32(pc[2]) + pc[3], pc[4], sizeof(ctype))                         \
+    ctype v;                                                                                   \
+    memcpy(&v, mem + ea, sizeof v);                                                            \
+    WR_u32(pc[1], v);
+    BRANCH_CASES(br_i32_load8_u_nz, LOADED(uint8_t), v != 0, 5, 6)
+    BRANCH_CASES(br_i32_load8_u_z, LOADED(uint8_t), v == 0, 5, 6)
+    BRANCH_CASES(br_i32_load_nz, LOADED(uint32_t), v != 0, 5, 6)
+    BRANCH_CASES(br_i32_load_z, LOADED(uint32_t), v == 0, 5, 6)
+#undef LOADED
     CASE(br_table)
     {
         uint32_t i = RD_u32(pc[1]);

@@ -635,11 +635,16 @@ static void set_unreachable(tr_state *t)
 
 /* ---- conditions and fusion ---- */
 
-/* A branch condition: either a plain slot tested for (non-)zero, or a fused comparison. */
+/* A branch condition: a plain slot tested for (non-)zero, a fused comparison, or a fused
+ * load tested for (non-)zero. */
 typedef struct {
-    vm_opcode branch_op;    /* br_if/br_ifz/br_if64z/br_if64nz, or a br_<cmp>[_imm] */
-    uint32_t a, b;          /* operand words (b unused for single-operand branches) */
+    vm_opcode branch_op;    /* br_if/br_ifz/br_if64z/br_if64nz, a br_<cmp>[_imm], or a
+                             * br_i32_load*_nz/_z */
+    uint32_t a, b;          /* operand words (b unused for single-operand branches); for a
+                             * load: its destination, and the words of its _ai address */
     bool has_b;
+    uint32_t base, imm, offset; /* a load's address (base, imm, offset) */
+    uint32_t wasm_offset;   /* a load's Wasm offset, which the branch keeps (it may trap) */
 } tr_cond;
 
 static vm_opcode negate_branch(vm_opcode op)
@@ -649,6 +654,10 @@ static vm_opcode negate_branch(vm_opcode op)
     case VM_OP_br_ifz: return VM_OP_br_if;
     case VM_OP_br_if64z: return VM_OP_br_if64nz;
     case VM_OP_br_if64nz: return VM_OP_br_if64z;
+    case VM_OP_br_i32_load8_u_nz: return VM_OP_br_i32_load8_u_z;
+    case VM_OP_br_i32_load8_u_z: return VM_OP_br_i32_load8_u_nz;
+    case VM_OP_br_i32_load_nz: return VM_OP_br_i32_load_z;
+    case VM_OP_br_i32_load_z: return VM_OP_br_i32_load_nz;
 #define VM_CMP(id, in, expr, negated)                                                          \
     case VM_OP_br_##id: return VM_OP_br_##negated;                                             \
     case VM_OP_br_##id##_imm: return VM_OP_br_##negated##_imm;
@@ -669,28 +678,71 @@ static vm_opcode fused_branch(vm_opcode op)
     }
 }
 
-/* Pops an i32 condition, fusing it with the comparison that just produced it. The
- * returned condition branches when the Wasm condition is true. */
+/* The branch testing the value loaded by the instruction at pos for non-zero, with its
+ * operands in *c; false when that instruction is not an i32.load8_u or i32.load (plain or
+ * _ai form) ending the code. */
+static bool load_branch(const tr_state *t, uint32_t pos, tr_cond *c)
+{
+    static const struct {
+        vm_opcode load, load_ai, branch;
+    } forms[] = {
+        {VM_OP_i32_load8_u, VM_OP_i32_load8_u_ai, VM_OP_br_i32_load8_u_nz},
+        {VM_OP_i32_load, VM_OP_i32_load_ai, VM_OP_br_i32_load_nz},
+    };
+    const uint32_t *w = &t->code[pos];
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        bool ai = w[0] == (uint32_t)forms[i].load_ai && pos + 5 == t->ncode;
+        if (ai || (w[0] == (uint32_t)forms[i].load && pos + 4 == t->ncode)) {
+            *c = (tr_cond){.branch_op = forms[i].branch, .a = w[1], .base = w[2],
+                           .imm = ai ? w[3] : 0, .offset = ai ? w[4] : w[3],
+                           .wasm_offset = t->map[t->nmap - 1].wasm_offset};
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Pops an i32 condition, fusing it with the comparison that just produced it, or with the
+ * load that just loaded it (into a temporary, or into a local whose value the condition is).
+ * The returned condition branches when the Wasm condition is true. */
 static tr_cond pop_cond(tr_state *t)
 {
-    tr_cond c = {VM_OP_br_if, 0, 0, false};
+    tr_cond c = {.branch_op = VM_OP_br_if};
     uint32_t top = t->nvals - 1;
+    const tr_val *v = &t->vals[top];
+    if (t->last_pos != NO_POS && t->nmap && t->map[t->nmap - 1].pos == t->last_pos &&
+        ((v->kind == VAL_SLOT && t->code[t->last_dst_word] == natural_slot(t, top)) ||
+         (v->kind == VAL_LOCAL && t->code[t->last_dst_word] == v->local)) &&
+        load_branch(t, t->last_pos, &c)) {
+        unemit(t, t->last_pos);
+        pop_val(t);
+        return c;
+    }
     if (t->vals[top].kind == VAL_SLOT && t->last_pos != NO_POS &&
         t->code[t->last_dst_word] == natural_slot(t, top)) {
         uint32_t pos = t->last_pos;
         vm_opcode op = (vm_opcode)t->code[pos];
         vm_opcode fused = fused_branch(op);
         if (fused) {
-            c = (tr_cond){fused, t->code[pos + 2], t->code[pos + 3], true};
+            c = (tr_cond){.branch_op = fused, .a = t->code[pos + 2], .b = t->code[pos + 3],
+                          .has_b = true};
             unemit(t, pos);
             pop_val(t);
             return c;
         }
         if (op == VM_OP_i32_eqz || op == VM_OP_i64_eqz) {
-            c = (tr_cond){op == VM_OP_i32_eqz ? VM_OP_br_ifz : VM_OP_br_if64z, t->code[pos + 2],
-                          0, false};
+            c = (tr_cond){.branch_op = op == VM_OP_i32_eqz ? VM_OP_br_ifz : VM_OP_br_if64z,
+                          .a = t->code[pos + 2]};
             unemit(t, pos);
             pop_val(t);
+            /* the eqz of a value loaded just before: the load tests it for zero */
+            tr_cond lc;
+            if (op == VM_OP_i32_eqz && t->nmap && t->map[t->nmap - 1].pos >= t->label_pos &&
+                load_branch(t, t->map[t->nmap - 1].pos, &lc) && lc.a == c.a) {
+                unemit(t, t->map[t->nmap - 1].pos);
+                lc.branch_op = negate_branch(lc.branch_op);
+                return lc;
+            }
             return c;
         }
     }
@@ -739,6 +791,17 @@ static bool add_branch(vm_opcode op, tr_add_branch *ab)
  * goes. */
 static void emit_cond_op(tr_state *t, vm_opcode op, tr_cond c)
 {
+    if (c.branch_op >= VM_OP_br_i32_load8_u_nz && c.branch_op <= VM_OP_br_i32_load_z_pb) {
+        size_t op_offset = t->op_offset;
+        t->op_offset = c.wasm_offset; /* the load's: only it can trap */
+        emit_op(t, op);
+        t->op_offset = op_offset;
+        emit_word(t, c.a);
+        emit_word(t, c.base);
+        emit_word(t, c.imm);
+        emit_word(t, c.offset);
+        return;
+    }
     tr_add_branch ab;
     uint32_t pos = t->add_pos;
     if (add_branch(op, &ab) && pos != NO_POS && pos + 4 == t->ncode && !t->fuel_pending &&
@@ -1524,7 +1587,10 @@ static void translate_local_set(tr_state *t, uint32_t x, bool tee)
     if (v.kind == VAL_SLOT && t->last_pos != NO_POS &&
         t->code[t->last_dst_word] == natural_slot(t, top)) {
         t->code[t->last_dst_word] = x;
-        t->last_pos = NO_POS;
+        /* A tee keeps the producer known: it computed the local now on the stack, for a
+         * branch on it (pop_cond); fusions of temporaries see it writes no temporary. */
+        if (!tee)
+            t->last_pos = NO_POS;
         pop_val(t);
         if (tee)
             push_val(t, (tr_val){.type = v.type, .kind = VAL_LOCAL, .local = x});
@@ -1601,7 +1667,7 @@ static void translate_block(tr_state *t, uint32_t op)
 {
     tr_frame tmp;
     read_blocktype(t, &tmp);
-    tr_cond cond = {0, 0, 0, false};
+    tr_cond cond = {0};
     if (op == WASM_OP_if)
         cond = pop_cond(t);
     uint32_t height = t->nvals - tmp.nparams;
