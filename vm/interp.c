@@ -550,6 +550,11 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
         const wasm_functype *expected = &inst->module->types[pc[1]];
         if (unlikely(callee->type != expected && !wasm_functype_equal(callee->type, expected)))
             TRAP(VM_TRAP_BAD_SIGNATURE);
+        if (likely(callee->instance == inst)) { /* a function of this instance: Wasm code */
+            const vm_code *c = callee->code;
+            ENTER_FUNCTION(callee, c, fp + pc[4], pc + 5);
+            NEXT();
+        }
         callee_fp = fp + pc[4];
         return_pc = pc + 5;
         goto do_call;
