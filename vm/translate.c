@@ -678,6 +678,13 @@ static vm_opcode fused_branch(vm_opcode op)
     }
 }
 
+/* Whether op (a plain form) is a branch testing a loaded value. */
+static bool is_load_branch(vm_opcode op)
+{
+    return op == VM_OP_br_i32_load8_u_nz || op == VM_OP_br_i32_load8_u_z ||
+           op == VM_OP_br_i32_load_nz || op == VM_OP_br_i32_load_z;
+}
+
 /* The branch testing the value loaded by the instruction at pos for non-zero, with its
  * operands in *c; false when that instruction is not an i32.load8_u or i32.load (plain or
  * _ai form) ending the code. */
@@ -791,7 +798,7 @@ static bool add_branch(vm_opcode op, tr_add_branch *ab)
  * goes. */
 static void emit_cond_op(tr_state *t, vm_opcode op, tr_cond c)
 {
-    if (c.branch_op >= VM_OP_br_i32_load8_u_nz && c.branch_op <= VM_OP_br_i32_load_z_pb) {
+    if (is_load_branch(c.branch_op)) {
         size_t op_offset = t->op_offset;
         t->op_offset = c.wasm_offset; /* the load's: only it can trap */
         emit_op(t, op);
