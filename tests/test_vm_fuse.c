@@ -306,6 +306,14 @@ static void vf_expect_trap(vf_env *e, const char *name, const wvm_val *args, siz
                  (unsigned long long)err.offset, offset);
 }
 
+/* The u32 in memory at addr. */
+static uint32_t vf_u32_at(const vf_env *e, uint32_t addr)
+{
+    uint32_t v;
+    memcpy(&v, e->mem + addr, sizeof v);
+    return v;
+}
+
 static wvm_val vf_i32(int32_t x) { return (wvm_val){.kind = WVM_I32, .of.i32 = x}; }
 static wvm_val vf_f64(double x) { return (wvm_val){.kind = WVM_F64, .of.f64 = x}; }
 
@@ -365,9 +373,7 @@ Test(vm_fuse, store_scaled_index)
     vf_open(&e);
     wvm_val args[3] = {vf_i32(200), vf_i32(7), vf_i32(0x5a5a5a5a)};
     cr_assert_eq(vf_call(&e, "store_sx", args, 3, NULL, 0), WVM_OK);
-    uint32_t v;
-    memcpy(&v, e.mem + 200 + 28, 4);
-    cr_assert_eq(v, 0x5a5a5a5a);
+    cr_assert_eq(vf_u32_at(&e, 200 + 28), 0x5a5a5a5a);
     vf_close(&e);
 }
 
@@ -658,15 +664,12 @@ Test(vm_fuse, address_waits_for_store)
     vf_open(&e);
     wvm_val args[3] = {vf_i32(100), vf_i32(3), vf_i32(7)};
     cr_assert_eq(vf_call(&e, "push", args, 3, NULL, 0), WVM_OK);
-    uint32_t v;
-    memcpy(&v, e.mem + 100 + 3 * 4 + 16, sizeof v);
-    cr_assert_eq(v, 35);
+    cr_assert_eq(vf_u32_at(&e, 100 + 3 * 4 + 16), 35);
     args[0] = vf_i32(-16); /* -16 + 5 * 4 wraps to 4, then offset 16: address 20 */
     args[1] = vf_i32(5);
     args[2] = vf_i32(-1);
     cr_assert_eq(vf_call(&e, "push", args, 3, NULL, 0), WVM_OK);
-    memcpy(&v, e.mem + 20, sizeof v);
-    cr_assert_eq(v, (uint32_t)-5);
+    cr_assert_eq(vf_u32_at(&e, 20), (uint32_t)-5);
     vf_close(&e);
 }
 
@@ -683,11 +686,8 @@ Test(vm_fuse, deferred_address_reads_old_local)
     vf_open(&e);
     wvm_val args[2] = {vf_i32(200), vf_i32(7)}, r;
     cr_assert_eq(vf_call(&e, "stale_base", args, 2, NULL, 0), WVM_OK);
-    uint32_t v;
-    memcpy(&v, e.mem + 208, sizeof v);
-    cr_assert_eq(v, 107, "stored %u at the old p + 8", v);
-    memcpy(&v, e.mem + 108, sizeof v);
-    cr_assert_eq(v, 0, "stored at the new p + 8");
+    cr_assert_eq(vf_u32_at(&e, 208), 107, "not stored at the old p + 8");
+    cr_assert_eq(vf_u32_at(&e, 108), 0, "stored at the new p + 8");
     args[0] = vf_i32(1000);
     args[1] = vf_i32(-1); /* 1000 - 8 + 12 */
     cr_assert_eq(vf_call(&e, "lea", args, 2, &r, 1), WVM_OK);
