@@ -40,18 +40,21 @@ enum { VAL_SLOT, VAL_LOCAL, VAL_CONST, VAL_ADDR };
 /* i32 arithmetic in the shape of an address: (u32)(base + (index << shift) + imm), base and
  * index (slots) each optional; shift < 32. */
 typedef struct {
+    uint32_t base, index, imm;
+    uint8_t shift;
     bool has_base, has_index;
-    uint32_t base, index, shift, imm;
 } tr_addr;
 
 typedef struct {
     uint8_t type;       /* wasm_valtype */
     uint8_t kind;       /* VAL_* */
-    uint32_t local;     /* VAL_LOCAL: the local index */
-    uint64_t bits;      /* VAL_CONST: the value */
-    tr_addr addr;       /* VAL_ADDR: the arithmetic; its slots are locals or the entry's own
-                         * natural slot, which nothing else writes while the entry exists */
     uint32_t origin;    /* VAL_ADDR: Wasm offset of the operator that computed it (last) */
+    union {
+        uint32_t local; /* VAL_LOCAL: the local index */
+        uint64_t bits;  /* VAL_CONST: the value */
+        tr_addr addr;   /* VAL_ADDR: the arithmetic; its slots are locals or the entry's own
+                         * natural slot, which nothing else writes while the entry exists */
+    };
 } tr_val;
 
 typedef struct {
@@ -84,6 +87,7 @@ typedef struct {
     uint32_t max_height;
     uint32_t *pending;      /* per local: VAL_LOCAL and VAL_ADDR entries reading it on the
                              * stack (an entry reading it twice counts twice) */
+    uint32_t naddr;         /* VAL_ADDR entries on the stack */
     /* Per local: still zero, as every call starts declared locals (not parameters), on every
      * path to this point: set for declared locals at entry, cleared when the local is written
      * and for all at the first label. Writing zero to such a local emits nothing. */
@@ -346,12 +350,14 @@ static void resolve_fixups(tr_state *t, uint32_t chain, uint32_t target)
 
 static uint32_t natural_slot(const tr_state *t, uint32_t height) { return t->nlocals + height; }
 
-/* Adds delta to the pending reads of the locals entry v reads. */
+/* Adds delta to the pending reads of the locals entry v reads (and to naddr for a VAL_ADDR
+ * entry): +1 when it is pushed, -1 when it is popped or computed into its slot. */
 static inline void count_reads(tr_state *t, const tr_val *v, uint32_t delta)
 {
     if (v->kind == VAL_LOCAL) {
         t->pending[v->local] += delta;
     } else if (v->kind == VAL_ADDR) {
+        t->naddr += delta;
         if (v->addr.has_base && v->addr.base < t->nlocals)
             t->pending[v->addr.base] += delta;
         if (v->addr.has_index && v->addr.index < t->nlocals)
@@ -385,10 +391,11 @@ static void push_slot(tr_state *t, uint8_t type)
     push_val(t, (tr_val){.type = type, .kind = VAL_SLOT});
 }
 
-static tr_val pop_val(tr_state *t)
+/* Pops the top entry; the pointer to it stays valid until the next push. */
+static inline const tr_val *pop_val(tr_state *t)
 {
-    tr_val v = t->vals[--t->nvals];
-    count_reads(t, &v, (uint32_t)-1);
+    const tr_val *v = &t->vals[--t->nvals];
+    count_reads(t, v, (uint32_t)-1);
     return v;
 }
 
@@ -503,7 +510,7 @@ static void materialize(tr_state *t, uint32_t i)
 /* Materialises the VAL_ADDR entries from stack entry `from` up. */
 static void materialize_addresses(tr_state *t, uint32_t from)
 {
-    for (uint32_t i = from; i < t->nvals; i++)
+    for (uint32_t i = from; t->naddr && i < t->nvals; i++)
         if (t->vals[i].kind == VAL_ADDR)
             materialize(t, i);
 }
@@ -1013,7 +1020,7 @@ static uint32_t producer_before(const tr_state *t, uint32_t *m, uint32_t dst, ui
 static bool fold_address(tr_state *t, uint32_t i, uint32_t avoid, tr_addr *out)
 {
     uint32_t low = natural_slot(t, i);
-    tr_addr a = {true, false, low, 0, 0, 0};
+    tr_addr a = {.has_base = true, .base = low};
     if (t->oom || t->vals[i].kind != VAL_SLOT)
         return false;
     uint32_t m = t->nmap, from = NO_POS, pos;
@@ -1224,7 +1231,8 @@ static vm_opcode chained_form(uint32_t op, uint32_t inner, bool right)
 static bool translate_chained(tr_state *t, uint32_t op)
 {
     uint32_t pos = t->last_pos, other;
-    if (pos == NO_POS || pos + 4 != t->ncode || !fusable_operands(t, pos, true, &other))
+    if ((op != WASM_OP_f64_add && op != WASM_OP_f64_sub && op != WASM_OP_f64_mul) ||
+        pos == NO_POS || pos + 4 != t->ncode || !fusable_operands(t, pos, true, &other))
         return false;
     vm_opcode form = chained_form(op, t->code[pos], other == t->nvals - 2);
     if (!form)
@@ -1421,14 +1429,14 @@ static void translate_simple(tr_state *t, uint32_t op, const wasm_op_info *info)
         if (t->vals[na].kind == VAL_CONST && t->vals[na + 1].kind != VAL_CONST) {
             /* a constant address (a constant value takes the id_ki form below) */
             uint32_t value = pop_slot(t);
-            uint32_t addr = (uint32_t)pop_val(t).bits;
+            uint32_t addr = (uint32_t)pop_val(t)->bits;
             emit_op(t, constant_address_form(vm_op_for_wasm(op, false)));
             emit_word(t, value);
             emit_word(t, addr);
             emit_word(t, offset);
             return;
         }
-        tr_addr a = {true, false, 0, 0, 0, 0};
+        tr_addr a = {.has_base = true};
         /* A deferred address is the access's own; a computed one may be folded into it. A
          * constant value is written to its slot first, which must not be an operand. (The
          * slots of a deferred address are never the value's.) */
@@ -1542,7 +1550,7 @@ static void translate_simple(tr_state *t, uint32_t op, const wasm_op_info *info)
     }
     /* unary or load */
     if (info->imm == IMM_MEMARG && t->vals[t->nvals - 1].kind == VAL_CONST) {
-        uint32_t addr = (uint32_t)pop_val(t).bits; /* a constant address */
+        uint32_t addr = (uint32_t)pop_val(t)->bits; /* a constant address */
         uint32_t pos = emit_op(t, constant_address_form(vm_op_for_wasm(op, false)));
         emit_word(t, natural_slot(t, t->nvals));
         mark_producer(t, pos);
@@ -1551,7 +1559,7 @@ static void translate_simple(tr_state *t, uint32_t op, const wasm_op_info *info)
         push_slot(t, sig_type(info->result));
         return;
     }
-    tr_addr addr = {true, false, 0, 0, 0, 0};
+    tr_addr addr = {.has_base = true};
     bool deferred = info->imm == IMM_MEMARG && t->vals[t->nvals - 1].kind == VAL_ADDR;
     if (deferred)
         addr = t->vals[t->nvals - 1].addr;
@@ -1882,7 +1890,7 @@ static bool translate_body(tr_state *t)
 
         if (op != WASM_OP_else && op != WASM_OP_end)
             charge_op(t, op); /* else and end are charged only when control falls through */
-        if (changes_control(op))
+        if (t->naddr && changes_control(op))
             materialize_addresses(t, 0); /* branches and labels take values in slots */
 
         uint32_t x = 0, y = 0;
