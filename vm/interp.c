@@ -271,7 +271,23 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
     BRANCH_CASES(br_##id##_radd, CT_##in a = RD_##in(pc[2]) + RD_##in(pc[3]);                  \
                  WR_##in(pc[1], a); CT_##in b = RD_##in(pc[4]);, expr, 5, 6)                  \
     BRANCH_CASES(br_##id##_imm_radd, CT_##in a = RD_##in(pc[2]) + RD_##in(pc[3]);              \
-                 WR_##in(pc[1], a); CT_##in b = (CT_##in)(int32_t)pc[4];, expr, 5, 6)
+                 WR_##in(pc[1], a); CT_##in b = (CT_##in)(int32_t)pc[4];, expr, 5, 6)          \
+    CASE(select_##id)                                                                          \
+    {                                                                                          \
+        CT_##in a = RD_##in(pc[4]);                                                            \
+        CT_##in b = RD_##in(pc[5]);                                                            \
+        fp[pc[1]] = (expr) ? fp[pc[2]] : fp[pc[3]];                                            \
+        pc += 6;                                                                               \
+        NEXT();                                                                                \
+    }                                                                                          \
+    CASE(select_##id##_imm)                                                                    \
+    {                                                                                          \
+        CT_##in a = RD_##in(pc[4]);                                                            \
+        CT_##in b = (CT_##in)(int32_t)pc[5];                                                   \
+        fp[pc[1]] = (expr) ? fp[pc[2]] : fp[pc[3]];                                            \
+        pc += 6;                                                                               \
+        NEXT();                                                                                \
+    }
 /* Memory types of the `in` types, and the value of their bits. */
 #define MT_u32 uint32_t
 #define MT_u64 uint64_t
@@ -423,6 +439,12 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
     {
         fp[pc[1]] = RD_u32(pc[4]) ? fp[pc[2]] : fp[pc[3]];
         pc += 5;
+        NEXT();
+    }
+    CASE(select_test_imm)
+    {
+        fp[pc[1]] = (RD_u32(pc[4]) & pc[5]) ? fp[pc[2]] : fp[pc[3]];
+        pc += 6;
         NEXT();
     }
 

@@ -1839,6 +1839,62 @@ static void translate_br_table(tr_state *t)
     free(depths);
 }
 
+/* The select form (vmops.def) whose condition is computed by internal instruction op: a
+ * comparison (select_<cmp>[_imm]) or an i32.and of a constant (select_test_imm); 0 when op
+ * has none. */
+static vm_opcode select_form(uint32_t op)
+{
+    switch (op) {
+#define VM_CMP(id, in, expr, negated)                                                          \
+    case VM_OP_##id: return VM_OP_select_##id;                                                 \
+    case VM_OP_##id##_imm: return VM_OP_select_##id##_imm;
+#include "vmops.def"
+    case VM_OP_i32_and_imm: return VM_OP_select_test_imm;
+    default: return (vm_opcode)0;
+    }
+}
+
+/* select: when the instruction just before computed the condition (a temporary used only
+ * here) by a comparison or an i32.and of a constant, the select does it itself; by an
+ * i32.eqz, the select tests its operand with the values swapped. The values may still need
+ * computing (constants, deferred arithmetic): that code replaces the condition's, which read
+ * none of the slots it writes (the values' own). */
+static void translate_select(tr_state *t)
+{
+    uint32_t top = t->nvals - 1, pos = t->last_pos;
+    bool fusable = pos != NO_POS && computed_by(t, pos, top);
+    vm_opcode form = (vm_opcode)0;
+    uint32_t x = 0, y = 0; /* the condition's operands */
+    bool swap = false;
+    if (fusable && pos + 4 == t->ncode && (form = select_form(t->code[pos]))) {
+        x = t->code[pos + 2];
+        y = t->code[pos + 3];
+    } else if (fusable && t->code[pos] == VM_OP_i32_eqz && pos + 3 == t->ncode) {
+        form = VM_OP_select; /* eqz(x) ? a : b is x ? b : a */
+        x = t->code[pos + 2];
+        swap = true;
+    }
+    uint32_t c = 0;
+    if (form) {
+        unemit(t, pos);
+        pop_val(t);
+    } else {
+        c = pop_slot(t);
+    }
+    uint32_t b = pop_slot(t);
+    uint8_t type = t->vals[t->nvals - 1].type;
+    uint32_t a = pop_slot(t);
+    uint32_t at = emit_op(t, form ? form : VM_OP_select);
+    emit_word(t, natural_slot(t, t->nvals));
+    mark_producer(t, at);
+    emit_word(t, swap ? b : a);
+    emit_word(t, swap ? a : b);
+    emit_word(t, form ? x : c);
+    if (form && !swap)
+        emit_word(t, y);
+    push_slot(t, type);
+}
+
 /* Whether Wasm operator op starts or ends a block or branches. */
 static bool changes_control(uint32_t op)
 {
@@ -1951,17 +2007,7 @@ static bool translate_body(tr_state *t)
                 while (n-- && !r->error)
                     reader_u8(r, &type);
             }
-            uint32_t c = pop_slot(t);
-            uint32_t b = pop_slot(t);
-            uint8_t type = t->vals[t->nvals - 1].type;
-            uint32_t a = pop_slot(t);
-            uint32_t pos = emit_op(t, VM_OP_select);
-            emit_word(t, natural_slot(t, t->nvals));
-            mark_producer(t, pos);
-            emit_word(t, a);
-            emit_word(t, b);
-            emit_word(t, c);
-            push_slot(t, type);
+            translate_select(t);
             break;
         }
         case WASM_OP_local_get:
