@@ -123,6 +123,7 @@
 #include <unistd.h>
 
 #include "wvm.h"
+#include "values.h"
 
 /*
  * (module
@@ -373,13 +374,6 @@ static wvm_table *get_table(const wvm_instance *inst, const char *name)
 {
     return get_export(inst, name, WVM_EXTERN_TABLE).of.table;
 }
-
-static wvm_val val_i32(int32_t x) { return (wvm_val){.kind = WVM_I32, .of.i32 = x}; }
-static wvm_val val_i64(int64_t x) { return (wvm_val){.kind = WVM_I64, .of.i64 = x}; }
-static wvm_val val_f32_bits(uint32_t b) { return (wvm_val){.kind = WVM_F32, .of.f32_bits = b}; }
-static wvm_val val_f64_bits(uint64_t b) { return (wvm_val){.kind = WVM_F64, .of.f64_bits = b}; }
-static wvm_val val_func(wvm_func *f) { return (wvm_val){.kind = WVM_FUNCREF, .of.funcref = f}; }
-static wvm_val val_ext(void *p) { return (wvm_val){.kind = WVM_EXTERNREF, .of.externref = p}; }
 
 /* Calls f with args, expecting success and nres results. */
 static void call_ok(wvm_store *s, wvm_func *f, const wvm_val *args, size_t nargs,

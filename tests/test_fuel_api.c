@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "wvm.h"
+#include "values.h"
 
 /*
  * (module
@@ -233,13 +234,10 @@ static void fx_close(void)
 
 TestSuite(fuel_api, .fini = fx_close);
 
-static wvm_val i32v(int32_t x) { return (wvm_val){.kind = WVM_I32, .of.i32 = x}; }
-static wvm_val i64v(int64_t x) { return (wvm_val){.kind = WVM_I64, .of.i64 = x}; }
-
 /* Calls sum(n) in fx.store and returns its result (asserting success). */
 static int32_t call_sum(int32_t n)
 {
-    wvm_val arg = i32v(n), res;
+    wvm_val arg = val_i32(n), res;
     wvm_error err;
     cr_assert_eq(wvm_func_call(fx.store, fx.sum, &arg, 1, &res, 1, &err), WVM_OK, "%s",
                  err.message);
@@ -275,7 +273,7 @@ static uint64_t fuel_of(const char *name, wvm_val arg, size_t nresults)
     return used;
 }
 
-static uint64_t fuel_of_sum(int32_t n) { return fuel_of("sum", i32v(n), 1); }
+static uint64_t fuel_of_sum(int32_t n) { return fuel_of("sum", val_i32(n), 1); }
 
 /* ---- cost model objects ---- */
 
@@ -294,18 +292,18 @@ Test(fuel_api, presets_by_name)
      * from the host costs host_entry 2 + call_entry 1 + 2 (end is free) by default, and 3
      * (no entry charges, end costs 1) when uniform... */
     fx_open(WVM_METER_NATIVE, d);
-    uint64_t with_default = fuel_of("burn", i64v(0), 0);
+    uint64_t with_default = fuel_of("burn", val_i64(0), 0);
     uint64_t sum_default = fuel_of_sum(50);
     fx_close();
     fx_open(WVM_METER_NATIVE, u);
-    uint64_t with_uniform = fuel_of("burn", i64v(0), 0);
+    uint64_t with_uniform = fuel_of("burn", val_i64(0), 0);
     fx_close();
     cr_assert_gt(with_uniform, 0);
     cr_assert_gt(with_default, with_uniform);
 
     /* ... and an engine without a model uses the default preset. */
     fx_open(WVM_METER_NATIVE, NULL);
-    cr_assert_eq(fuel_of("burn", i64v(0), 0), with_default);
+    cr_assert_eq(fuel_of("burn", val_i64(0), 0), with_default);
     cr_assert_eq(fuel_of_sum(50), sum_default);
     fx_close();
 
@@ -554,7 +552,7 @@ Test(fuel_api, store_fuel_accounting)
     cr_assert_eq(wvm_store_fuel_consumed(fx.store), 0);
 
     /* No fuel: the call traps before running. */
-    wvm_val arg = i32v(10), res;
+    wvm_val arg = val_i32(10), res;
     wvm_error err;
     cr_assert_eq(wvm_func_call(fx.store, fx.sum, &arg, 1, &res, 1, &err), WVM_ERR_TRAP);
     cr_assert_eq(err.trap, WVM_TRAP_OUT_OF_FUEL);
@@ -607,7 +605,7 @@ Test(fuel_api, unmetered_store_ignores_fuel)
     cr_assert_eq(wvm_store_fuel(fx.store), 0);
     cr_assert_eq(wvm_store_fuel_consumed(fx.store), 0);
     wvm_store_set_fuel(fx.store, 10);
-    wvm_val arg = i64v(1000);
+    wvm_val arg = val_i64(1000);
     wvm_error err;
     cr_assert_eq(wvm_func_call(fx.store, fx.burn, &arg, 1, NULL, 0, &err), WVM_OK, "%s",
                  err.message);
@@ -625,7 +623,7 @@ Test(fuel_api, host_consume_fuel)
     wvm_store_set_fuel(fx.store, 1000);
 
     /* Called directly, the host function costs exactly what it consumes. */
-    wvm_val arg = i64v(7);
+    wvm_val arg = val_i64(7);
     cr_assert_eq(wvm_func_call(fx.store, fx.host_burn, &arg, 1, NULL, 0, &err), WVM_OK, "%s",
                  err.message);
     cr_assert_eq(fx.burn_rc, WVM_TRAP_NONE);
@@ -633,7 +631,7 @@ Test(fuel_api, host_consume_fuel)
     cr_assert_eq(wvm_store_fuel_consumed(fx.store), 7);
 
     /* Too much: nothing is charged, and returning the code traps. */
-    arg = i64v(994);
+    arg = val_i64(994);
     cr_assert_eq(wvm_func_call(fx.store, fx.host_burn, &arg, 1, NULL, 0, &err), WVM_ERR_TRAP);
     cr_assert_eq(fx.burn_rc, WVM_TRAP_OUT_OF_FUEL);
     cr_assert_eq(err.trap, WVM_TRAP_OUT_OF_FUEL);
@@ -641,20 +639,20 @@ Test(fuel_api, host_consume_fuel)
     cr_assert_eq(wvm_store_fuel_consumed(fx.store), 7);
 
     /* Everything that is left. */
-    arg = i64v(993);
+    arg = val_i64(993);
     cr_assert_eq(wvm_func_call(fx.store, fx.host_burn, &arg, 1, NULL, 0, &err), WVM_OK);
     cr_assert_eq(wvm_store_fuel(fx.store), 0);
     cr_assert_eq(wvm_caller_consume_fuel(NULL, 1), WVM_TRAP_HOST);
 
     /* Through Wasm: the host's charge comes on top of the Wasm code's. */
     wvm_store_set_fuel(fx.store, 1000);
-    arg = i64v(100);
+    arg = val_i64(100);
     cr_assert_eq(wvm_func_call(fx.store, fx.burn, &arg, 1, NULL, 0, &err), WVM_OK, "%s",
                  err.message);
     uint64_t after = wvm_store_fuel(fx.store);
     cr_assert_lt(after, 900);
     cr_assert_eq(wvm_store_fuel_consumed(fx.store), 7 + 993 + (1000 - after));
-    arg = i64v(100000);
+    arg = val_i64(100000);
     cr_assert_eq(wvm_func_call(fx.store, fx.burn, &arg, 1, NULL, 0, &err), WVM_ERR_TRAP);
     cr_assert_eq(err.trap, WVM_TRAP_OUT_OF_FUEL);
     cr_assert_eq(fx.burn_rc, WVM_TRAP_OUT_OF_FUEL);
@@ -667,7 +665,7 @@ Test(fuel_api, host_refuels_during_call)
     fx_open(WVM_METER_NATIVE, NULL);
     fx.mode = HOOK_REFUEL;
     wvm_store_set_fuel(fx.store, 1000);
-    wvm_val arg = i32v(10), res;
+    wvm_val arg = val_i32(10), res;
     wvm_error err;
     cr_assert_eq(wvm_func_call(fx.store, fx.hook_then_sum, &arg, 1, &res, 1, &err), WVM_OK, "%s",
                  err.message);
@@ -684,7 +682,7 @@ Test(fuel_api, resumable_call_finishes_after_refuel)
 {
     fx_open(WVM_METER_NATIVE, NULL);
     uint64_t whole = fuel_of_sum(100);
-    wvm_val arg = i32v(100), res = i32v(-1);
+    wvm_val arg = val_i32(100), res = val_i32(-1);
     wvm_resumable *r = (wvm_resumable *)&r;
     wvm_error err;
 
@@ -731,7 +729,7 @@ Test(fuel_api, resumable_call_finishes_after_refuel)
 Test(fuel_api, resumable_call_without_suspension)
 {
     fx_open(WVM_METER_NATIVE, NULL);
-    wvm_val arg = i32v(10), res;
+    wvm_val arg = val_i32(10), res;
     wvm_resumable *r = (wvm_resumable *)&r;
     wvm_error err;
 
@@ -754,7 +752,7 @@ Test(fuel_api, resumable_call_without_suspension)
     cr_assert_eq(wvm_func_call_resumable(fx.store, fx.sum, NULL, 0, &res, 1, &r, &err),
                  WVM_ERR_USAGE);
     cr_assert_null(r);
-    wvm_val wrong = i64v(1);
+    wvm_val wrong = val_i64(1);
     cr_assert_eq(wvm_func_call_resumable(fx.store, fx.sum, &wrong, 1, &res, 1, &r, &err),
                  WVM_ERR_USAGE);
     cr_assert_eq(wvm_func_call_resumable(fx.store, fx.sum, &arg, 1, &res, 0, &r, &err),
@@ -779,7 +777,7 @@ Test(fuel_api, resumable_host_function)
     fx_open(WVM_METER_NATIVE, NULL);
     wvm_resumable *r = (wvm_resumable *)&r;
     wvm_error err;
-    wvm_val arg = i64v(50);
+    wvm_val arg = val_i64(50);
 
     /* A host function called directly cannot be suspended: it just traps. */
     wvm_store_set_fuel(fx.store, 10);
@@ -811,7 +809,7 @@ Test(fuel_api, resumable_host_function)
 Test(fuel_api, resumable_delete)
 {
     fx_open(WVM_METER_NATIVE, NULL);
-    wvm_val arg = i32v(100), res;
+    wvm_val arg = val_i32(100), res;
     wvm_resumable *r = NULL;
     wvm_error err;
 
@@ -830,7 +828,7 @@ Test(fuel_api, resumable_delete)
     /* A call suspended while another is suspended nests above it; the host may run other
      * calls meanwhile. */
     wvm_resumable *r1 = NULL, *r2 = NULL;
-    wvm_val arg2 = i32v(50), res2;
+    wvm_val arg2 = val_i32(50), res2;
     wvm_store_set_fuel(fx.store, 20);
     cr_assert_eq(wvm_func_call_resumable(fx.store, fx.sum, &arg, 1, &res, 1, &r1, &err),
                  WVM_ERR_TRAP);
@@ -869,7 +867,7 @@ Test(fuel_api, resumable_delete)
 Test(fuel_api, store_delete_with_live_handles)
 {
     fx_open(WVM_METER_NATIVE, NULL);
-    wvm_val arg = i32v(100), res;
+    wvm_val arg = val_i32(100), res;
     wvm_resumable *r1 = NULL, *r2 = NULL, *r3 = NULL;
     wvm_error err;
     wvm_store_set_fuel(fx.store, 20);
@@ -892,7 +890,7 @@ Test(fuel_api, store_delete_with_live_handles)
 Test(fuel_api, nested_resumable_in_host_callback)
 {
     fx_open(WVM_METER_NATIVE, NULL);
-    wvm_val arg = i32v(10), res;
+    wvm_val arg = val_i32(10), res;
     wvm_error err;
 
     /* Suspended and resumed inside the callback. */
@@ -929,7 +927,7 @@ Test(fuel_api, nested_resumable_in_host_callback)
 Test(fuel_api, callback_cannot_resume_outer_call)
 {
     fx_open(WVM_METER_NATIVE, NULL);
-    wvm_val arg = i32v(100), res;
+    wvm_val arg = val_i32(100), res;
     wvm_error err;
     wvm_store_set_fuel(fx.store, 20);
     cr_assert_eq(wvm_func_call_resumable(fx.store, fx.sum, &arg, 1, &res, 1, &fx.outer, &err),
@@ -939,7 +937,7 @@ Test(fuel_api, callback_cannot_resume_outer_call)
     /* A newer call runs on top of the suspended frames: its callback may not resume them. */
     fx.mode = HOOK_RESUME_OUTER;
     wvm_store_set_fuel(fx.store, 1000000);
-    wvm_val small = i32v(3);
+    wvm_val small = val_i32(3);
     cr_assert_eq(wvm_func_call(fx.store, fx.hook_then_sum, &small, 1, &res, 1, &err), WVM_OK,
                  "%s", err.message);
     cr_assert_eq(fx.hook_st[0], WVM_ERR_USAGE);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "wvm.h"
+#include "values.h"
 #include "../host/spectest.h"
 
 /*
@@ -387,9 +388,6 @@ static wvm_extern ext_func(wvm_func *f)
     cr_assert_not_null(f);
     return (wvm_extern){.kind = WVM_EXTERN_FUNC, .of.func = f};
 }
-
-static wvm_val val_i32(int32_t x) { return (wvm_val){.kind = WVM_I32, .of.i32 = x}; }
-static wvm_val val_i64(int64_t x) { return (wvm_val){.kind = WVM_I64, .of.i64 = x}; }
 
 static wvm_trap_code host_nop(wvm_caller *caller, const wvm_val *args, wvm_val *results,
                               void *env)

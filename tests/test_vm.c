@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "wvm.h"
+#include "values.h"
 #include "../loader/module.h"
 #include "../vm/code.h"
 
@@ -71,42 +72,6 @@ static wvm_func *vt_func(const wvm_instance *inst, const char *name)
     return ext.of.func;
 }
 
-static wvm_val vt_i32(int32_t v)
-{
-    wvm_val x;
-    memset(&x, 0, sizeof x);
-    x.kind = WVM_I32;
-    x.of.i32 = v;
-    return x;
-}
-
-static wvm_val vt_i64(int64_t v)
-{
-    wvm_val x;
-    memset(&x, 0, sizeof x);
-    x.kind = WVM_I64;
-    x.of.i64 = v;
-    return x;
-}
-
-static wvm_val vt_f32_bits(uint32_t bits)
-{
-    wvm_val x;
-    memset(&x, 0, sizeof x);
-    x.kind = WVM_F32;
-    x.of.f32_bits = bits;
-    return x;
-}
-
-static wvm_val vt_f64(double v)
-{
-    wvm_val x;
-    memset(&x, 0, sizeof x);
-    x.kind = WVM_F64;
-    x.of.f64 = v;
-    return x;
-}
-
 /* Calls export `name` and asserts that it returns normally. */
 static void vt_call(vt_env *e, wvm_instance *inst, const char *name, const wvm_val *args,
                     size_t nargs, wvm_val *results, size_t nresults)
@@ -127,7 +92,7 @@ static int32_t vt_call_i32(vt_env *e, wvm_instance *inst, const char *name, size
     va_list ap;
     va_start(ap, nargs);
     for (size_t i = 0; i < nargs; i++)
-        args[i] = vt_i32((int32_t)va_arg(ap, int));
+        args[i] = val_i32((int32_t)va_arg(ap, int));
     va_end(ap);
     wvm_val r;
     vt_call(e, inst, name, args, nargs, &r, 1);
@@ -138,7 +103,7 @@ static int32_t vt_call_i32(vt_env *e, wvm_instance *inst, const char *name, size
 /* Calls export `name` with one i64 argument and returns its single i64 result. */
 static int64_t vt_call_i64(vt_env *e, wvm_instance *inst, const char *name, int64_t a)
 {
-    wvm_val arg = vt_i64(a), r;
+    wvm_val arg = val_i64(a), r;
     vt_call(e, inst, name, &arg, 1, &r, 1);
     cr_assert_eq(r.kind, WVM_I64, "%s: result kind %d", name, r.kind);
     return r.of.i64;
@@ -168,7 +133,7 @@ static void vt_expect_trap(vt_env *e, wvm_instance *inst, const char *name, cons
                        err.message);
 }
 
-/* The `args, nargs` pair of an argument list written inline: VT_ARGS(vt_i32(1), vt_i64(2)). */
+/* The `args, nargs` pair of an argument list written inline: VT_ARGS(val_i32(1), val_i64(2)). */
 #define VT_ARGS(...)                                                                           \
     ((const wvm_val[]){__VA_ARGS__}),                                                          \
         (sizeof((const wvm_val[]){__VA_ARGS__}) / sizeof(wvm_val))
@@ -306,7 +271,7 @@ Test(vm, trap_unreachable)
     vt_env e;
     vt_open(&e, NULL);
     wvm_instance *inst = VT_INSTANTIATE(&e, wasm_traps);
-    vt_expect_trap(&e, inst, "unreachable", VT_ARGS(vt_i32(1)), 1, WVM_TRAP_UNREACHABLE,
+    vt_expect_trap(&e, inst, "unreachable", VT_ARGS(val_i32(1)), 1, WVM_TRAP_UNREACHABLE,
                    VT_F_UNREACHABLE, 0x164);
     vt_close(&e);
 }
@@ -318,24 +283,24 @@ Test(vm, trap_memory_out_of_bounds)
     wvm_instance *inst = VT_INSTANTIATE(&e, wasm_traps);
     /* the last accesses that fit in the page succeed */
     cr_assert_eq(vt_call_i32(&e, inst, "load", 1, 65528), 0);
-    vt_call(&e, inst, "store", VT_ARGS(vt_i32(65528)), NULL, 0);
+    vt_call(&e, inst, "store", VT_ARGS(val_i32(65528)), NULL, 0);
     cr_assert_eq(vt_call_i32(&e, inst, "load", 1, 65524), 1);
-    vt_call(&e, inst, "fill", VT_ARGS(vt_i32(65520)), NULL, 0);
-    vt_call(&e, inst, "copy", VT_ARGS(vt_i32(65520)), NULL, 0);
-    vt_call(&e, inst, "init", VT_ARGS(vt_i32(1)), NULL, 0);
+    vt_call(&e, inst, "fill", VT_ARGS(val_i32(65520)), NULL, 0);
+    vt_call(&e, inst, "copy", VT_ARGS(val_i32(65520)), NULL, 0);
+    vt_call(&e, inst, "init", VT_ARGS(val_i32(1)), NULL, 0);
 
-    vt_expect_trap(&e, inst, "load", VT_ARGS(vt_i32(65529)), 1,
+    vt_expect_trap(&e, inst, "load", VT_ARGS(val_i32(65529)), 1,
                    WVM_TRAP_MEMORY_OUT_OF_BOUNDS, VT_F_LOAD, 0x16a);
     /* address + offset does not wrap around at 2^32 */
-    vt_expect_trap(&e, inst, "load", VT_ARGS(vt_i32(-1)), 1, WVM_TRAP_MEMORY_OUT_OF_BOUNDS,
+    vt_expect_trap(&e, inst, "load", VT_ARGS(val_i32(-1)), 1, WVM_TRAP_MEMORY_OUT_OF_BOUNDS,
                    VT_F_LOAD, 0x16a);
-    vt_expect_trap(&e, inst, "store", VT_ARGS(vt_i32(65529)), 0,
+    vt_expect_trap(&e, inst, "store", VT_ARGS(val_i32(65529)), 0,
                    WVM_TRAP_MEMORY_OUT_OF_BOUNDS, VT_F_STORE, 0x174);
-    vt_expect_trap(&e, inst, "fill", VT_ARGS(vt_i32(65521)), 0,
+    vt_expect_trap(&e, inst, "fill", VT_ARGS(val_i32(65521)), 0,
                    WVM_TRAP_MEMORY_OUT_OF_BOUNDS, VT_F_FILL, 0x180);
-    vt_expect_trap(&e, inst, "copy", VT_ARGS(vt_i32(65521)), 0,
+    vt_expect_trap(&e, inst, "copy", VT_ARGS(val_i32(65521)), 0,
                    WVM_TRAP_MEMORY_OUT_OF_BOUNDS, VT_F_COPY, 0x18c);
-    vt_expect_trap(&e, inst, "init", VT_ARGS(vt_i32(2)), 0, WVM_TRAP_MEMORY_OUT_OF_BOUNDS,
+    vt_expect_trap(&e, inst, "init", VT_ARGS(val_i32(2)), 0, WVM_TRAP_MEMORY_OUT_OF_BOUNDS,
                    VT_F_INIT, 0x199);
     vt_close(&e);
 }
@@ -348,24 +313,24 @@ Test(vm, trap_table_out_of_bounds)
     cr_assert_eq(vt_call_i32(&e, inst, "call_oob", 1, 0), 7);
     cr_assert_eq(vt_call_i32(&e, inst, "table_get", 1, 3), 1);
     cr_assert_eq(vt_call_i32(&e, inst, "table_get", 1, 0), 0);
-    vt_expect_trap(&e, inst, "call_oob", VT_ARGS(vt_i32(4)), 1, WVM_TRAP_TABLE_OUT_OF_BOUNDS,
+    vt_expect_trap(&e, inst, "call_oob", VT_ARGS(val_i32(4)), 1, WVM_TRAP_TABLE_OUT_OF_BOUNDS,
                    VT_F_CALL_OOB, 0x1a2);
-    vt_expect_trap(&e, inst, "call_oob", VT_ARGS(vt_i32(-1)), 1, WVM_TRAP_TABLE_OUT_OF_BOUNDS,
+    vt_expect_trap(&e, inst, "call_oob", VT_ARGS(val_i32(-1)), 1, WVM_TRAP_TABLE_OUT_OF_BOUNDS,
                    VT_F_CALL_OOB, 0x1a2);
-    vt_expect_trap(&e, inst, "table_get", VT_ARGS(vt_i32(4)), 1, WVM_TRAP_TABLE_OUT_OF_BOUNDS,
+    vt_expect_trap(&e, inst, "table_get", VT_ARGS(val_i32(4)), 1, WVM_TRAP_TABLE_OUT_OF_BOUNDS,
                    VT_F_TABLE_GET, 0x1ba);
-    vt_expect_trap(&e, inst, "table_set", VT_ARGS(vt_i32(4)), 0, WVM_TRAP_TABLE_OUT_OF_BOUNDS,
+    vt_expect_trap(&e, inst, "table_set", VT_ARGS(val_i32(4)), 0, WVM_TRAP_TABLE_OUT_OF_BOUNDS,
                    VT_F_TABLE_SET, 0x1c4);
-    vt_expect_trap(&e, inst, "table_fill", VT_ARGS(vt_i32(3)), 0,
+    vt_expect_trap(&e, inst, "table_fill", VT_ARGS(val_i32(3)), 0,
                    WVM_TRAP_TABLE_OUT_OF_BOUNDS, VT_F_TABLE_FILL, 0x1cf);
-    vt_expect_trap(&e, inst, "table_copy", VT_ARGS(vt_i32(3)), 0,
+    vt_expect_trap(&e, inst, "table_copy", VT_ARGS(val_i32(3)), 0,
                    WVM_TRAP_TABLE_OUT_OF_BOUNDS, VT_F_TABLE_COPY, 0x1db);
-    vt_expect_trap(&e, inst, "table_init", VT_ARGS(vt_i32(4)), 0,
+    vt_expect_trap(&e, inst, "table_init", VT_ARGS(val_i32(4)), 0,
                    WVM_TRAP_TABLE_OUT_OF_BOUNDS, VT_F_TABLE_INIT, 0x1e8);
     /* the in-bounds forms work, and table_init really copied $ret7 to slot 3 */
-    vt_call(&e, inst, "table_init", VT_ARGS(vt_i32(3)), NULL, 0);
+    vt_call(&e, inst, "table_init", VT_ARGS(val_i32(3)), NULL, 0);
     cr_assert_eq(vt_call_i32(&e, inst, "call_oob", 1, 3), 7);
-    vt_call(&e, inst, "table_fill", VT_ARGS(vt_i32(2)), NULL, 0);
+    vt_call(&e, inst, "table_fill", VT_ARGS(val_i32(2)), NULL, 0);
     cr_assert_eq(vt_call_i32(&e, inst, "table_get", 1, 3), 1);
     vt_close(&e);
 }
@@ -390,13 +355,13 @@ Test(vm, trap_integer_divide_by_zero)
     cr_assert_eq(vt_call_i32(&e, inst, "div", 2, 10, 3), 3);
     cr_assert_eq(vt_call_i64(&e, inst, "rem64", 7), 4); /* 2^32 mod 7 */
     cr_assert_eq(vt_call_i64(&e, inst, "rem64", -1), 0);
-    vt_expect_trap(&e, inst, "div", VT_ARGS(vt_i32(1), vt_i32(0)), 1,
+    vt_expect_trap(&e, inst, "div", VT_ARGS(val_i32(1), val_i32(0)), 1,
                    WVM_TRAP_INT_DIVIDE_BY_ZERO, VT_F_DIV, 0x1f3);
     /* a constant divisor is materialised by an extra instruction, mapped to the same
      * Wasm instruction */
-    vt_expect_trap(&e, inst, "div_const", VT_ARGS(vt_i32(5)), 1, WVM_TRAP_INT_DIVIDE_BY_ZERO,
+    vt_expect_trap(&e, inst, "div_const", VT_ARGS(val_i32(5)), 1, WVM_TRAP_INT_DIVIDE_BY_ZERO,
                    VT_F_DIV_CONST, 0x1fb);
-    vt_expect_trap(&e, inst, "rem64", VT_ARGS(vt_i64(0)), 1, WVM_TRAP_INT_DIVIDE_BY_ZERO,
+    vt_expect_trap(&e, inst, "rem64", VT_ARGS(val_i64(0)), 1, WVM_TRAP_INT_DIVIDE_BY_ZERO,
                    VT_F_REM64, 0x207);
     vt_close(&e);
 }
@@ -407,17 +372,17 @@ Test(vm, trap_integer_overflow)
     vt_open(&e, NULL);
     wvm_instance *inst = VT_INSTANTIATE(&e, wasm_traps);
     cr_assert_eq(vt_call_i32(&e, inst, "overflow", 1, 7), -7);
-    vt_expect_trap(&e, inst, "overflow", VT_ARGS(vt_i32(INT32_MIN)), 1, WVM_TRAP_INT_OVERFLOW,
+    vt_expect_trap(&e, inst, "overflow", VT_ARGS(val_i32(INT32_MIN)), 1, WVM_TRAP_INT_OVERFLOW,
                    VT_F_OVERFLOW, 0x20f);
-    vt_expect_trap(&e, inst, "overflow64", VT_ARGS(vt_i64(INT64_MIN)), 1,
+    vt_expect_trap(&e, inst, "overflow64", VT_ARGS(val_i64(INT64_MIN)), 1,
                    WVM_TRAP_INT_OVERFLOW, VT_F_OVERFLOW64, 0x217);
     /* float -> integer out of range is an overflow too */
-    vt_expect_trap(&e, inst, "trunc_big", VT_ARGS(vt_f64(1e30)), 1, WVM_TRAP_INT_OVERFLOW,
+    vt_expect_trap(&e, inst, "trunc_big", VT_ARGS(val_f64(1e30)), 1, WVM_TRAP_INT_OVERFLOW,
                    VT_F_TRUNC_BIG, 0x223);
-    vt_expect_trap(&e, inst, "trunc_big", VT_ARGS(vt_f64(-1.0)), 1, WVM_TRAP_INT_OVERFLOW,
+    vt_expect_trap(&e, inst, "trunc_big", VT_ARGS(val_f64(-1.0)), 1, WVM_TRAP_INT_OVERFLOW,
                    VT_F_TRUNC_BIG, 0x223);
     wvm_val r;
-    vt_call(&e, inst, "trunc_big", VT_ARGS(vt_f64(-0.75)), &r, 1);
+    vt_call(&e, inst, "trunc_big", VT_ARGS(val_f64(-0.75)), &r, 1);
     cr_assert_eq(r.of.i64, 0);
     vt_close(&e);
 }
@@ -427,12 +392,12 @@ Test(vm, trap_invalid_conversion)
     vt_env e;
     vt_open(&e, NULL);
     wvm_instance *inst = VT_INSTANTIATE(&e, wasm_traps);
-    vt_expect_trap(&e, inst, "trunc_nan", VT_ARGS(vt_f32_bits(0x7FC00000)), 1,
+    vt_expect_trap(&e, inst, "trunc_nan", VT_ARGS(val_f32_bits(0x7FC00000)), 1,
                    WVM_TRAP_INVALID_CONVERSION, VT_F_TRUNC_NAN, 0x21d);
-    vt_expect_trap(&e, inst, "trunc_nan", VT_ARGS(vt_f32_bits(0xFFA00001)), 1,
+    vt_expect_trap(&e, inst, "trunc_nan", VT_ARGS(val_f32_bits(0xFFA00001)), 1,
                    WVM_TRAP_INVALID_CONVERSION, VT_F_TRUNC_NAN, 0x21d);
     wvm_val r;
-    vt_call(&e, inst, "trunc_nan", VT_ARGS(vt_f32_bits(0xC0600000)), &r, 1); /* -3.5 */
+    vt_call(&e, inst, "trunc_nan", VT_ARGS(val_f32_bits(0xC0600000)), &r, 1); /* -3.5 */
     cr_assert_eq(r.of.i32, -3);
     vt_close(&e);
 }
@@ -446,14 +411,14 @@ Test(vm, trap_in_callee_and_store_reuse)
     wvm_instance *inst = VT_INSTANTIATE(&e, wasm_traps);
     cr_assert_eq(vt_call_i32(&e, inst, "nested", 1, 5), 3);
     for (int i = 0; i < 3; i++) {
-        vt_expect_trap(&e, inst, "nested", VT_ARGS(vt_i32(0)), 1, WVM_TRAP_INT_DIVIDE_BY_ZERO,
+        vt_expect_trap(&e, inst, "nested", VT_ARGS(val_i32(0)), 1, WVM_TRAP_INT_DIVIDE_BY_ZERO,
                        VT_F_DIV, 0x1f3);
         cr_assert_eq(vt_call_i32(&e, inst, "nested", 1, 2), 6);
     }
     wvm_error err;
     memset(&err, 0, sizeof err);
     wvm_val r;
-    cr_assert_eq(wvm_func_call(e.store, vt_func(inst, "nested"), VT_ARGS(vt_i32(0)), &r, 1,
+    cr_assert_eq(wvm_func_call(e.store, vt_func(inst, "nested"), VT_ARGS(val_i32(0)), &r, 1,
                                &err),
                  WVM_ERR_TRAP);
     cr_assert_not_null(strstr(err.message, "$div"), "message \"%s\" does not name $div",
@@ -523,7 +488,7 @@ static wvm_trap_code vt_host_grow(wvm_caller *caller, const wvm_val *args, wvm_v
     s->data_before = wvm_memory_data(ext.of.memory);
     s->grow_status = wvm_memory_grow(ext.of.memory, (uint32_t)args[0].of.i32, &s->old_pages);
     s->data_after = wvm_memory_data(ext.of.memory);
-    results[0] = vt_i32(s->grow_status == WVM_OK ? (int32_t)s->old_pages : -1);
+    results[0] = val_i32(s->grow_status == WVM_OK ? (int32_t)s->old_pages : -1);
     return WVM_TRAP_NONE;
 }
 
@@ -550,10 +515,10 @@ Test(vm, trap_host)
     vt_host_state state = {0};
     vt_define_host(&e, &state);
     wvm_instance *inst = VT_INSTANTIATE(&e, wasm_host);
-    vt_expect_trap(&e, inst, "call_fail", VT_ARGS(vt_i32(1)), 0, WVM_TRAP_HOST, 2, 0x64);
+    vt_expect_trap(&e, inst, "call_fail", VT_ARGS(val_i32(1)), 0, WVM_TRAP_HOST, 2, 0x64);
     wvm_error err;
     memset(&err, 0, sizeof err);
-    cr_assert_eq(wvm_func_call(e.store, vt_func(inst, "call_fail"), VT_ARGS(vt_i32(41)), NULL,
+    cr_assert_eq(wvm_func_call(e.store, vt_func(inst, "call_fail"), VT_ARGS(val_i32(41)), NULL,
                                0, &err),
                  WVM_ERR_TRAP);
     cr_assert_not_null(strstr(err.message, "host refused 42"), "message \"%s\"", err.message);
@@ -633,10 +598,10 @@ Test(vm, unbounded_recursion_exhausts_the_stack)
     vt_env e;
     vt_open(&e, NULL);
     wvm_instance *inst = VT_INSTANTIATE(&e, wasm_rec);
-    vt_expect_trap(&e, inst, "inf", VT_ARGS(vt_i32(0)), 1, WVM_TRAP_STACK_OVERFLOW, 0, 0x38);
+    vt_expect_trap(&e, inst, "inf", VT_ARGS(val_i32(0)), 1, WVM_TRAP_STACK_OVERFLOW, 0, 0x38);
     /* the store is usable afterwards, with its whole stack */
     cr_assert_eq(vt_depth(&e, inst, "depth", 100), 100);
-    vt_expect_trap(&e, inst, "inf", VT_ARGS(vt_i32(0)), 1, WVM_TRAP_STACK_OVERFLOW, 0, 0x38);
+    vt_expect_trap(&e, inst, "inf", VT_ARGS(val_i32(0)), 1, WVM_TRAP_STACK_OVERFLOW, 0, 0x38);
     cr_assert_eq(vt_depth(&e, inst, "depth", 5000), 5000);
     vt_close(&e);
 }
@@ -662,7 +627,7 @@ Test(vm, value_stack_exhaustion)
     vt_open(&e, &c);
     wvm_instance *inst = VT_INSTANTIATE(&e, wasm_rec);
     cr_assert_eq(vt_depth(&e, inst, "wide", 10), 10);
-    vt_expect_trap(&e, inst, "wide", VT_ARGS(vt_i32(1000)), 1, WVM_TRAP_STACK_OVERFLOW, 2,
+    vt_expect_trap(&e, inst, "wide", VT_ARGS(val_i32(1000)), 1, WVM_TRAP_STACK_OVERFLOW, 2,
                    0x65);
     cr_assert_eq(vt_depth(&e, inst, "wide", 10), 10);
     cr_assert_eq(vt_depth(&e, inst, "depth", 500), 500);
@@ -678,7 +643,7 @@ Test(vm, call_depth_limit)
     vt_open(&e, &c);
     wvm_instance *inst = VT_INSTANTIATE(&e, wasm_rec);
     cr_assert_eq(vt_depth(&e, inst, "depth", 50), 50);
-    vt_expect_trap(&e, inst, "depth", VT_ARGS(vt_i32(200)), 1, WVM_TRAP_STACK_OVERFLOW, 1,
+    vt_expect_trap(&e, inst, "depth", VT_ARGS(val_i32(200)), 1, WVM_TRAP_STACK_OVERFLOW, 1,
                    0x4d);
     cr_assert_eq(vt_depth(&e, inst, "depth", 90), 90);
     vt_close(&e);
@@ -762,7 +727,7 @@ static void vt_check3(vt_env *e, wvm_instance *inst, const char *name, int32_t a
                       int32_t c, int32_t r0, int32_t r1, int32_t r2)
 {
     wvm_val r[3];
-    vt_call(e, inst, name, VT_ARGS(vt_i32(a), vt_i32(b), vt_i32(c)), r, 3);
+    vt_call(e, inst, name, VT_ARGS(val_i32(a), val_i32(b), val_i32(c)), r, 3);
     cr_assert(r[0].of.i32 == r0 && r[1].of.i32 == r1 && r[2].of.i32 == r2,
               "%s(%d, %d, %d) = (%d, %d, %d), want (%d, %d, %d)", name, a, b, c, r[0].of.i32,
               r[1].of.i32, r[2].of.i32, r0, r1, r2);
@@ -778,13 +743,13 @@ Test(vm, multi_value_returns)
     vt_check3(&e, inst, "call_swap", 1, 2, 3, 2, 3, 1);
 
     wvm_val r[3];
-    vt_call(&e, inst, "rev3", VT_ARGS(vt_i64(1), vt_i64(INT64_MIN), vt_i64(0x300000000)), r, 3);
+    vt_call(&e, inst, "rev3", VT_ARGS(val_i64(1), val_i64(INT64_MIN), val_i64(0x300000000)), r, 3);
     cr_assert(r[0].of.i64 == 0x300000000 && r[1].of.i64 == INT64_MIN && r[2].of.i64 == 1);
 
-    vt_call(&e, inst, "dup", VT_ARGS(vt_i32(9)), r, 3);
+    vt_call(&e, inst, "dup", VT_ARGS(val_i32(9)), r, 3);
     cr_assert(r[0].of.i32 == 9 && r[1].of.i32 == 5 && r[2].of.i32 == 9);
 
-    vt_call(&e, inst, "mixed", VT_ARGS(vt_i32(-4), vt_f64(2.5), vt_i64(1LL << 40)), r, 3);
+    vt_call(&e, inst, "mixed", VT_ARGS(val_i32(-4), val_f64(2.5), val_i64(1LL << 40)), r, 3);
     cr_assert_eq(r[0].kind, WVM_I64);
     cr_assert_eq(r[0].of.i64, 1LL << 40);
     cr_assert_eq(r[1].kind, WVM_I32);
@@ -792,7 +757,7 @@ Test(vm, multi_value_returns)
     cr_assert_eq(r[2].kind, WVM_F64);
     cr_assert_eq(r[2].of.f64, 2.5);
 
-    vt_call(&e, inst, "extra", VT_ARGS(vt_i32(1), vt_i32(2), vt_i32(3), vt_i32(4)), r, 2);
+    vt_call(&e, inst, "extra", VT_ARGS(val_i32(1), val_i32(2), val_i32(3), val_i32(4)), r, 2);
     cr_assert(r[0].of.i32 == 4 && r[1].of.i32 == 1);
     vt_close(&e);
 }
@@ -803,7 +768,7 @@ Test(vm, multi_value_blocks_and_branches)
     vt_open(&e, NULL);
     wvm_instance *inst = VT_INSTANTIATE(&e, wasm_multi);
     wvm_val r[2];
-    vt_call(&e, inst, "block_swap", VT_ARGS(vt_i32(1), vt_i32(2)), r, 2);
+    vt_call(&e, inst, "block_swap", VT_ARGS(val_i32(1), val_i32(2)), r, 2);
     cr_assert(r[0].of.i32 == 2 && r[1].of.i32 == 1);
     /* taken: (l2, l0, l1); not taken: (l1, l2, l0) */
     vt_check3(&e, inst, "br_ret", 1, 2, 3, 3, 1, 2);
@@ -812,7 +777,7 @@ Test(vm, multi_value_blocks_and_branches)
     vt_check3(&e, inst, "br_block", 0, 2, 3, 2, 3, 0);
     /* each loop iteration swaps the two loop parameters */
     for (int n = 1; n <= 5; n++) {
-        vt_call(&e, inst, "loop_swap", VT_ARGS(vt_i32(n), vt_i32(10), vt_i32(20)), r, 2);
+        vt_call(&e, inst, "loop_swap", VT_ARGS(val_i32(n), val_i32(10), val_i32(20)), r, 2);
         int32_t want0 = (n % 2) ? 20 : 10;
         cr_assert(r[0].of.i32 == want0 && r[1].of.i32 == 30 - want0,
                   "loop_swap(%d) = (%d, %d)", n, r[0].of.i32, r[1].of.i32);
@@ -999,13 +964,13 @@ Test(vm, select_with_constants)
     cr_assert_eq(vt_call_i32(&e, inst, "sel", 1, 1), 11);
     cr_assert_eq(vt_call_i32(&e, inst, "sel", 1, -5), 11);
     wvm_val r;
-    vt_call(&e, inst, "sel64", VT_ARGS(vt_i32(1)), &r, 1);
+    vt_call(&e, inst, "sel64", VT_ARGS(val_i32(1)), &r, 1);
     cr_assert_eq(r.of.i64, 0x123456789);
-    vt_call(&e, inst, "sel64", VT_ARGS(vt_i32(0)), &r, 1);
+    vt_call(&e, inst, "sel64", VT_ARGS(val_i32(0)), &r, 1);
     cr_assert_eq(r.of.i64, -5);
-    vt_call(&e, inst, "sel_f64", VT_ARGS(vt_i32(1)), &r, 1);
+    vt_call(&e, inst, "sel_f64", VT_ARGS(val_i32(1)), &r, 1);
     cr_assert_eq(r.of.f64, 1.5);
-    vt_call(&e, inst, "sel_f64", VT_ARGS(vt_i32(0)), &r, 1);
+    vt_call(&e, inst, "sel_f64", VT_ARGS(val_i32(0)), &r, 1);
     cr_assert_eq(r.of.f64_bits, 0x8000000000000000ull); /* -0.0 */
     cr_assert_eq(vt_call_i32(&e, inst, "sel_const_cond", 2, 3, 10), 7);
     cr_assert_eq(vt_call_i32(&e, inst, "sel_same", 2, 9, 0), 9);
@@ -1080,16 +1045,16 @@ Test(vm, i64_immediates_wider_than_32_bits)
     cr_assert_eq(vt_call_i64(&e, inst, "xor_m2", 0), -2);
     cr_assert_eq(vt_call_i64(&e, inst, "add_min32", 0), -0x80000000LL);
     cr_assert_eq(vt_call_i64(&e, inst, "mul_left", 3), 0x300000003);
-    wvm_val arg = vt_i64(0x7FFFFFFEFFFFFFFF), r;
+    wvm_val arg = val_i64(0x7FFFFFFEFFFFFFFF), r;
     vt_call(&e, inst, "lt_big", &arg, 1, &r, 1);
     cr_assert_eq(r.of.i32, 1);
-    arg = vt_i64(0x7FFFFFFF00000000);
+    arg = val_i64(0x7FFFFFFF00000000);
     vt_call(&e, inst, "lt_big", &arg, 1, &r, 1);
     cr_assert_eq(r.of.i32, 0);
     static const int64_t gt_in[] = {0xFFFFFFFF, 0x100000000, -1, 0, 0x7FFFFFFF};
     static const int32_t gt_out[] = {0, 1, 1, 0, 0};
     for (size_t i = 0; i < sizeof gt_in / sizeof gt_in[0]; i++) {
-        arg = vt_i64(gt_in[i]);
+        arg = val_i64(gt_in[i]);
         vt_call(&e, inst, "br_gt_u32max", &arg, 1, &r, 1);
         cr_assert_eq(r.of.i32, gt_out[i], "br_gt_u32max(%lld)", (long long)gt_in[i]);
     }
@@ -1139,7 +1104,7 @@ Test(vm, memory_grow_then_access_new_pages)
     vt_env e;
     vt_open(&e, NULL);
     wvm_instance *inst = VT_INSTANTIATE(&e, wasm_grow);
-    vt_expect_trap(&e, inst, "load", VT_ARGS(vt_i32(65536)), 1, WVM_TRAP_MEMORY_OUT_OF_BOUNDS,
+    vt_expect_trap(&e, inst, "load", VT_ARGS(val_i32(65536)), 1, WVM_TRAP_MEMORY_OUT_OF_BOUNDS,
                    2, 0x8e);
     cr_assert_eq(vt_call_i32(&e, inst, "grow_use", 1, 2), 1234 + 0x05060708);
     cr_assert_eq(vt_call_i32(&e, inst, "size", 0), 3);
@@ -1147,7 +1112,7 @@ Test(vm, memory_grow_then_access_new_pages)
     cr_assert_eq(vt_call_i32(&e, inst, "load", 1, 3 * 65536 - 4), 0x01020304);
     cr_assert_eq(vt_call_i32(&e, inst, "load", 1, 65536), 0); /* new pages are zeroed */
     cr_assert_eq(vt_call_i32(&e, inst, "load", 1, 100), 1234);
-    vt_expect_trap(&e, inst, "load", VT_ARGS(vt_i32(3 * 65536 - 3)), 1,
+    vt_expect_trap(&e, inst, "load", VT_ARGS(val_i32(3 * 65536 - 3)), 1,
                    WVM_TRAP_MEMORY_OUT_OF_BOUNDS, 2, 0x8e);
     /* past the maximum of 4 pages: memory.grow returns -1 and nothing changes */
     cr_assert_eq(vt_call_i32(&e, inst, "grow_use", 1, 2), -1);
@@ -1243,13 +1208,13 @@ Test(vm, call_indirect_across_instances_sharing_a_table)
     cr_assert_eq(vt_call_i32(&e, b, "call", 2, 1, 3), 3 * (20 + 5000) + 2);
 
     /* a trap in B's function called from A is located in B's module */
-    vt_expect_trap(&e, a, "call", VT_ARGS(vt_i32(2), vt_i32(0)), 1,
+    vt_expect_trap(&e, a, "call", VT_ARGS(val_i32(2), val_i32(0)), 1,
                    WVM_TRAP_INT_DIVIDE_BY_ZERO, 1, 0x79);
-    vt_expect_trap(&e, a, "call", VT_ARGS(vt_i32(3), vt_i32(0)), 1,
+    vt_expect_trap(&e, a, "call", VT_ARGS(val_i32(3), val_i32(0)), 1,
                    WVM_TRAP_INDIRECT_CALL_TO_NULL, 1, 0x5f);
-    vt_expect_trap(&e, b, "call", VT_ARGS(vt_i32(4), vt_i32(0)), 1,
+    vt_expect_trap(&e, b, "call", VT_ARGS(val_i32(4), val_i32(0)), 1,
                    WVM_TRAP_TABLE_OUT_OF_BOUNDS, 2, 0x81);
-    vt_expect_trap(&e, b, "call_wrong", VT_ARGS(vt_i32(0)), 1, WVM_TRAP_BAD_SIGNATURE, 3,
+    vt_expect_trap(&e, b, "call_wrong", VT_ARGS(val_i32(0)), 1, WVM_TRAP_BAD_SIGNATURE, 3,
                    0x8f);
     cr_assert_eq(vt_call_i32(&e, b, "call", 2, 1, 1), 20 + 5000 + 2);
     vt_close(&e);
@@ -1308,14 +1273,14 @@ static const uint8_t wasm_misc[] = {
 static wvm_trap_code vt_host_add(wvm_caller *caller, const wvm_val *args, wvm_val *results,
                                  void *env)
 {
-    results[0] = vt_i32((int32_t)((uint32_t)args[0].of.i32 + (uint32_t)args[1].of.i32));
+    results[0] = val_i32((int32_t)((uint32_t)args[0].of.i32 + (uint32_t)args[1].of.i32));
     return WVM_TRAP_NONE;
 }
 
 static wvm_trap_code vt_host_sub(wvm_caller *caller, const wvm_val *args, wvm_val *results,
                                  void *env)
 {
-    results[0] = vt_i32((int32_t)((uint32_t)args[0].of.i32 - (uint32_t)args[1].of.i32));
+    results[0] = val_i32((int32_t)((uint32_t)args[0].of.i32 - (uint32_t)args[1].of.i32));
     return WVM_TRAP_NONE;
 }
 
@@ -1338,9 +1303,9 @@ Test(vm, trap_location_inside_a_loop)
     vt_open(&e, NULL);
     vt_define_binop(&e, "add", vt_host_add);
     wvm_instance *inst = VT_INSTANTIATE(&e, wasm_misc);
-    vt_expect_trap(&e, inst, "fill_until_trap", VT_ARGS(vt_i32(0)), 0,
+    vt_expect_trap(&e, inst, "fill_until_trap", VT_ARGS(val_i32(0)), 0,
                    WVM_TRAP_MEMORY_OUT_OF_BOUNDS, 1, 0x82);
-    vt_expect_trap(&e, inst, "fill_until_trap", VT_ARGS(vt_i32(65533)), 0,
+    vt_expect_trap(&e, inst, "fill_until_trap", VT_ARGS(val_i32(65533)), 0,
                    WVM_TRAP_MEMORY_OUT_OF_BOUNDS, 1, 0x82);
     vt_close(&e);
 }
@@ -1375,9 +1340,9 @@ Test(vm, call_indirect_to_host_functions)
     cr_assert_eq(wvm_table_set(tab.of.table, 0, &f), WVM_OK);
     cr_assert_eq(vt_call_i32(&e, inst, "call_table", 3, 1, 5, 3), 80);
     cr_assert_eq(vt_call_i32(&e, inst, "call_table", 3, 0, 5, 3), 20);
-    vt_expect_trap(&e, inst, "call_table", VT_ARGS(vt_i32(2), vt_i32(5), vt_i32(3)), 1,
+    vt_expect_trap(&e, inst, "call_table", VT_ARGS(val_i32(2), val_i32(5), val_i32(3)), 1,
                    WVM_TRAP_INDIRECT_CALL_TO_NULL, 3, 0xc4);
-    vt_expect_trap(&e, inst, "call_table", VT_ARGS(vt_i32(3), vt_i32(5), vt_i32(3)), 1,
+    vt_expect_trap(&e, inst, "call_table", VT_ARGS(val_i32(3), val_i32(5), val_i32(3)), 1,
                    WVM_TRAP_TABLE_OUT_OF_BOUNDS, 3, 0xc4);
     cr_assert_eq(vt_call_i32(&e, inst, "call_table", 3, 0, 3, 5), -20);
     vt_close(&e);

@@ -118,6 +118,7 @@
 #include <string.h>
 
 #include "wvm.h"
+#include "values.h"
 #include "../loader/module.h"
 #include "../vm/code.h"
 
@@ -336,9 +337,6 @@ static uint32_t vf_u32_at(const vf_env *e, uint32_t addr)
     return v;
 }
 
-static wvm_val vf_i32(int32_t x) { return (wvm_val){.kind = WVM_I32, .of.i32 = x}; }
-static wvm_val vf_f64(double x) { return (wvm_val){.kind = WVM_F64, .of.f64 = x}; }
-
 /* ---- tests ---- */
 
 /* base + (i << 2) + 8 feeding a load: one load_sx, no shift or adds. */
@@ -350,18 +348,18 @@ Test(vm_fuse, load_scaled_index)
     vf_open(&e);
     uint32_t v = 0x11223344;
     memcpy(e.mem + 100 + 3 * 4 + 8 + 4, &v, 4);
-    wvm_val args[2] = {vf_i32(100), vf_i32(3)}, r;
+    wvm_val args[2] = {val_i32(100), val_i32(3)}, r;
     cr_assert_eq(vf_call(&e, "load_sx", args, 2, &r, 1), WVM_OK);
     cr_assert_eq((uint32_t)r.of.i32, v);
     /* the sum wraps at 32 bits before the offset is added: -12 + 4 + 8 = 0, then + 4 */
     memcpy(e.mem + 4, &v, 4);
-    args[0] = vf_i32(-12);
-    args[1] = vf_i32(1);
+    args[0] = val_i32(-12);
+    args[1] = val_i32(1);
     cr_assert_eq(vf_call(&e, "load_sx", args, 2, &r, 1), WVM_OK);
     cr_assert_eq((uint32_t)r.of.i32, v);
     /* past the end: a trap, not a wrapped access */
-    args[0] = vf_i32(65536 - 12);
-    args[1] = vf_i32(0);
+    args[0] = val_i32(65536 - 12);
+    args[1] = val_i32(0);
     cr_assert_eq(vf_call(&e, "load_sx", args, 2, &r, 1), WVM_ERR_TRAP);
     vf_close(&e);
 }
@@ -375,12 +373,12 @@ Test(vm_fuse, load_static_array)
     vf_open(&e);
     uint32_t v = 0xcafe;
     memcpy(e.mem + 16 + 5 * 8, &v, 4);
-    wvm_val arg = vf_i32(5), r;
+    wvm_val arg = val_i32(5), r;
     cr_assert_eq(vf_call(&e, "load_si", &arg, 1, &r, 1), WVM_OK);
     cr_assert_eq((uint32_t)r.of.i32, v);
     /* (0x20000000 << 3) wraps to 0 */
     memcpy(e.mem + 16, &v, 4);
-    arg = vf_i32(0x20000000);
+    arg = val_i32(0x20000000);
     cr_assert_eq(vf_call(&e, "load_si", &arg, 1, &r, 1), WVM_OK);
     cr_assert_eq((uint32_t)r.of.i32, v);
     vf_close(&e);
@@ -393,7 +391,7 @@ Test(vm_fuse, store_scaled_index)
     vf_expect_ops(2, want, 2);
     vf_env e;
     vf_open(&e);
-    wvm_val args[3] = {vf_i32(200), vf_i32(7), vf_i32(0x5a5a5a5a)};
+    wvm_val args[3] = {val_i32(200), val_i32(7), val_i32(0x5a5a5a5a)};
     cr_assert_eq(vf_call(&e, "store_sx", args, 3, NULL, 0), WVM_OK);
     cr_assert_eq(vf_u32_at(&e, 200 + 28), 0x5a5a5a5a);
     vf_close(&e);
@@ -408,7 +406,7 @@ Test(vm_fuse, store_constant)
     vf_env e;
     vf_open(&e);
     memset(e.mem + 300, 0x77, 32);
-    wvm_val arg = vf_i32(300);
+    wvm_val arg = val_i32(300);
     cr_assert_eq(vf_call(&e, "store_ki", &arg, 1, NULL, 0), WVM_OK);
     uint64_t w;
     memcpy(&w, e.mem + 312, 8);
@@ -461,7 +459,7 @@ Test(vm_fuse, zero_locals)
     cr_assert_eq(consts, 1, "%zu const32, want 1 (the write of $k after the loop)", consts);
     vf_env e;
     vf_open(&e);
-    wvm_val arg = vf_i32(4), r;
+    wvm_val arg = val_i32(4), r;
     for (int k = 0; k < 2; k++) { /* the second call sees fresh zero locals too */
         cr_assert_eq(vf_call(&e, "zero", &arg, 1, &r, 1), WVM_OK);
         cr_assert_eq(r.of.i32, 10);
@@ -498,7 +496,7 @@ Test(vm_fuse, register_step_joins_branch)
         {(int32_t)0xa0000000u, (int32_t)0x90000000u, 3},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        wvm_val args[2] = {vf_i32(cases[i].n), vf_i32(cases[i].k)}, r;
+        wvm_val args[2] = {val_i32(cases[i].n), val_i32(cases[i].k)}, r;
         cr_assert_eq(vf_call(&e, "stride", args, 2, &r, 1), WVM_OK);
         cr_assert_eq(r.of.i32, cases[i].want, "stride(%d, %d) = %d, want %d", cases[i].n,
                      cases[i].k, r.of.i32, cases[i].want);
@@ -521,7 +519,7 @@ Test(vm_fuse, shift_joins_operator)
     x ^= x << 13;
     x ^= x >> 17;
     x ^= x << 5;
-    wvm_val arg = vf_i32(0x12345678), r;
+    wvm_val arg = val_i32(0x12345678), r;
     cr_assert_eq(vf_call(&e, "xorshift", &arg, 1, &r, 1), WVM_OK);
     cr_assert_eq((uint32_t)r.of.i32, x, "xorshift: %#x, want %#x", (uint32_t)r.of.i32, x);
     wvm_val args[2];
@@ -554,22 +552,22 @@ Test(vm_fuse, load_joins_operator)
     memcpy(e.mem + 112, &v, sizeof v);
     f = 5.0;
     memcpy(e.mem + 200, &f, sizeof f);
-    wvm_val args[2] = {vf_f64(4.0), vf_i32(8)}, r;
+    wvm_val args[2] = {val_f64(4.0), val_i32(8)}, r;
     cr_assert_eq(vf_call(&e, "scale", args, 2, &r, 1), WVM_OK);
     cr_assert(r.of.f64 == 10.0, "scale: %g", r.of.f64);
-    args[0] = vf_i32(100);
-    args[1] = vf_i32(7);
+    args[0] = val_i32(100);
+    args[1] = val_i32(7);
     cr_assert_eq(vf_call(&e, "sum_at", args, 2, &r, 1), WVM_OK);
     cr_assert_eq((uint32_t)r.of.i32, 0x1122334bu);
-    args[0] = vf_i32(200);
-    args[1] = vf_f64(1.5);
+    args[0] = val_i32(200);
+    args[1] = val_f64(1.5);
     cr_assert_eq(vf_call(&e, "diff", args, 2, &r, 1), WVM_OK);
     cr_assert(r.of.f64 == 3.5, "diff: %g", r.of.f64);
 
     /* p + 40 = 65529: the 8 bytes end past the 64 KiB memory */
     static const uint8_t load_bytes[] = {0x2b, 0x03, 0x28}; /* f64.load align=3 offset=40 */
-    args[0] = vf_f64(1.0);
-    args[1] = vf_i32(65489);
+    args[0] = val_f64(1.0);
+    args[1] = val_i32(65489);
     vf_expect_trap(&e, "scale", args, 2, WVM_TRAP_MEMORY_OUT_OF_BOUNDS,
                    vf_offset_of(load_bytes, sizeof load_bytes));
     vf_close(&e);
@@ -585,7 +583,7 @@ Test(vm_fuse, constant_address)
     vf_expect_ops(14, far, 2);
     vf_env e;
     vf_open(&e);
-    wvm_val arg = vf_i32(-123456), r;
+    wvm_val arg = val_i32(-123456), r;
     cr_assert_eq(vf_call(&e, "statics", &arg, 1, &r, 1), WVM_OK);
     cr_assert_eq(r.of.i32, -123456);
     int32_t stored;
@@ -607,13 +605,13 @@ Test(vm_fuse, mask_joins_operator)
     vf_expect_ops(17, nibble, 2);
     vf_env e;
     vf_open(&e);
-    wvm_val arg = vf_i32((int32_t)0xdeadbeefu), r;
+    wvm_val arg = val_i32((int32_t)0xdeadbeefu), r;
     cr_assert_eq(vf_call(&e, "field", &arg, 1, &r, 1), WVM_OK);
     cr_assert_eq(r.of.i32, 0xee);
-    arg = vf_i32(15);
+    arg = val_i32(15);
     cr_assert_eq(vf_call(&e, "ring", &arg, 1, &r, 1), WVM_OK);
     cr_assert_eq(r.of.i32, 0);
-    arg = vf_i32(0x1b);
+    arg = val_i32(0x1b);
     cr_assert_eq(vf_call(&e, "nibble", &arg, 1, &r, 1), WVM_OK);
     cr_assert_eq(r.of.i32, 0xb0);
     vf_close(&e);
@@ -630,20 +628,20 @@ Test(vm_fuse, two_loads_join_operator)
     double x = 2.5, y = -4.0;
     memcpy(e.mem + 108, &x, sizeof x);
     memcpy(e.mem + 220, &y, sizeof y);
-    wvm_val args[2] = {vf_i32(100), vf_i32(200)}, r;
+    wvm_val args[2] = {val_i32(100), val_i32(200)}, r;
     cr_assert_eq(vf_call(&e, "dot", args, 2, &r, 1), WVM_OK);
     cr_assert(r.of.f64 == -10.0, "dot: %g", r.of.f64);
 
     static const uint8_t first[] = {0x2b, 0x03, 0x08};  /* f64.load align=3 offset=8 */
     static const uint8_t second[] = {0x2b, 0x03, 0x04}; /* f64.load align=3 offset=4 */
-    args[0] = vf_i32(65521); /* 65529 + 8 > 65536; the second is out of bounds too */
-    args[1] = vf_i32(65520);
+    args[0] = val_i32(65521); /* 65529 + 8 > 65536; the second is out of bounds too */
+    args[1] = val_i32(65520);
     vf_expect_trap(&e, "dot", args, 2, WVM_TRAP_MEMORY_OUT_OF_BOUNDS,
                    vf_offset_of(first, sizeof first));
-    args[0] = vf_i32(0);
+    args[0] = val_i32(0);
     vf_expect_trap(&e, "dot", args, 2, WVM_TRAP_MEMORY_OUT_OF_BOUNDS,
                    vf_offset_of(second, sizeof second));
-    args[1] = vf_i32(-16); /* q + 16 wraps to 0: the add wraps at 32 bits, as unfused */
+    args[1] = val_i32(-16); /* q + 16 wraps to 0: the add wraps at 32 bits, as unfused */
     cr_assert_eq(vf_call(&e, "dot", args, 2, &r, 1), WVM_OK);
     vf_close(&e);
 }
@@ -658,19 +656,19 @@ Test(vm_fuse, chained_float_operators)
     vf_expect_ops(20, scaled_sum, 2);
     vf_env e;
     vf_open(&e);
-    wvm_val args[3] = {vf_f64(2.0), vf_f64(3.0), vf_f64(10.0)}, r;
+    wvm_val args[3] = {val_f64(2.0), val_f64(3.0), val_f64(10.0)}, r;
     cr_assert_eq(vf_call(&e, "residual", args, 3, &r, 1), WVM_OK);
     cr_assert(r.of.f64 == 4.0, "10 - 2 * 3: %g", r.of.f64);
     /* (1 + 2^-30)(1 - 2^-30) = 1 - 2^-60 rounds to 1: the residual is 0, where a fused
      * multiply-add would give 2^-60 */
-    args[0] = vf_f64(1.0 + 0x1p-30);
-    args[1] = vf_f64(1.0 - 0x1p-30);
-    args[2] = vf_f64(1.0);
+    args[0] = val_f64(1.0 + 0x1p-30);
+    args[1] = val_f64(1.0 - 0x1p-30);
+    args[2] = val_f64(1.0);
     cr_assert_eq(vf_call(&e, "residual", args, 3, &r, 1), WVM_OK);
     cr_assert(r.of.f64 == 0.0, "residual: %a", r.of.f64);
-    args[0] = vf_f64(1.0);
-    args[1] = vf_f64(2.0);
-    args[2] = vf_f64(-4.0);
+    args[0] = val_f64(1.0);
+    args[1] = val_f64(2.0);
+    args[2] = val_f64(-4.0);
     cr_assert_eq(vf_call(&e, "scaled_sum", args, 3, &r, 1), WVM_OK);
     cr_assert(r.of.f64 == -12.0, "(1 + 2) * -4: %g", r.of.f64);
     vf_close(&e);
@@ -684,12 +682,12 @@ Test(vm_fuse, address_waits_for_store)
     vf_expect_ops(21, push, 3);
     vf_env e;
     vf_open(&e);
-    wvm_val args[3] = {vf_i32(100), vf_i32(3), vf_i32(7)};
+    wvm_val args[3] = {val_i32(100), val_i32(3), val_i32(7)};
     cr_assert_eq(vf_call(&e, "push", args, 3, NULL, 0), WVM_OK);
     cr_assert_eq(vf_u32_at(&e, 100 + 3 * 4 + 16), 35);
-    args[0] = vf_i32(-16); /* -16 + 5 * 4 wraps to 4, then offset 16: address 20 */
-    args[1] = vf_i32(5);
-    args[2] = vf_i32(-1);
+    args[0] = val_i32(-16); /* -16 + 5 * 4 wraps to 4, then offset 16: address 20 */
+    args[1] = val_i32(5);
+    args[2] = val_i32(-1);
     cr_assert_eq(vf_call(&e, "push", args, 3, NULL, 0), WVM_OK);
     cr_assert_eq(vf_u32_at(&e, 20), (uint32_t)-5);
     vf_close(&e);
@@ -706,12 +704,12 @@ Test(vm_fuse, deferred_address_reads_old_local)
     vf_expect_ops(23, lea, 2);
     vf_env e;
     vf_open(&e);
-    wvm_val args[2] = {vf_i32(200), vf_i32(7)}, r;
+    wvm_val args[2] = {val_i32(200), val_i32(7)}, r;
     cr_assert_eq(vf_call(&e, "stale_base", args, 2, NULL, 0), WVM_OK);
     cr_assert_eq(vf_u32_at(&e, 208), 107, "not stored at the old p + 8");
     cr_assert_eq(vf_u32_at(&e, 108), 0, "stored at the new p + 8");
-    args[0] = vf_i32(1000);
-    args[1] = vf_i32(-1); /* 1000 - 8 + 12 */
+    args[0] = val_i32(1000);
+    args[1] = val_i32(-1); /* 1000 - 8 + 12 */
     cr_assert_eq(vf_call(&e, "lea", args, 2, &r, 1), WVM_OK);
     cr_assert_eq(r.of.i32, 1004);
     vf_close(&e);
@@ -731,17 +729,17 @@ Test(vm_fuse, branch_tests_loaded_value)
     vf_env e;
     vf_open(&e);
     memcpy(e.mem + 600, "abc", 4);
-    wvm_val arg = vf_i32(599), r;
+    wvm_val arg = val_i32(599), r;
     cr_assert_eq(vf_call(&e, "count_nonzero", &arg, 1, &r, 1), WVM_OK);
     cr_assert_eq(r.of.i32, 3);
     static const uint32_t next[][2] = {{320, 400}, {420, 500}, {520, 0}}; /* node + 20 */
     for (size_t i = 0; i < 3; i++)
         memcpy(e.mem + next[i][0], &next[i][1], 4);
-    arg = vf_i32(300);
+    arg = val_i32(300);
     cr_assert_eq(vf_call(&e, "list_length", &arg, 1, &r, 1), WVM_OK);
     cr_assert_eq(r.of.i32, 3);
     static const uint8_t load_bytes[] = {0x28, 0x02, 0x14}; /* i32.load align=2 offset=20 */
-    arg = vf_i32(65513); /* 65513 + 20 + 4 > 65536 */
+    arg = val_i32(65513); /* 65513 + 20 + 4 > 65536 */
     vf_expect_trap(&e, "list_length", &arg, 1, WVM_TRAP_MEMORY_OUT_OF_BOUNDS,
                    vf_offset_of(load_bytes, sizeof load_bytes));
     vf_close(&e);
@@ -769,23 +767,23 @@ Test(vm_fuse, select_takes_condition)
     } clamps[] = {{5, 10, 10}, {20, 10, 20}, {-5, 0, 0}, {INT32_MIN, -1, -1}};
     wvm_val args[3], r;
     for (size_t i = 0; i < sizeof clamps / sizeof clamps[0]; i++) {
-        args[0] = vf_i32(clamps[i].x);
-        args[1] = vf_i32(clamps[i].lo);
+        args[0] = val_i32(clamps[i].x);
+        args[1] = val_i32(clamps[i].lo);
         cr_assert_eq(vf_call(&e, "clamp_low", args, 2, &r, 1), WVM_OK);
         cr_assert_eq(r.of.i32, clamps[i].want, "clamp_low(%d, %d)", clamps[i].x, clamps[i].lo);
     }
-    args[0] = vf_i32(7);
+    args[0] = val_i32(7);
     cr_assert_eq(vf_call(&e, "collatz_step", args, 1, &r, 1), WVM_OK);
     cr_assert_eq(r.of.i32, 22);
-    args[0] = vf_i32(6);
+    args[0] = val_i32(6);
     cr_assert_eq(vf_call(&e, "collatz_step", args, 1, &r, 1), WVM_OK);
     cr_assert_eq(r.of.i32, 3);
     args[1] = (wvm_val){.kind = WVM_I64, .of.i64 = 111};
     args[2] = (wvm_val){.kind = WVM_I64, .of.i64 = 222};
-    args[0] = vf_i32(0);
+    args[0] = val_i32(0);
     cr_assert_eq(vf_call(&e, "pick_zero", args, 3, &r, 1), WVM_OK);
     cr_assert_eq(r.of.i64, 111);
-    args[0] = vf_i32(5);
+    args[0] = val_i32(5);
     cr_assert_eq(vf_call(&e, "pick_zero", args, 3, &r, 1), WVM_OK);
     cr_assert_eq(r.of.i64, 222);
     args[0] = (wvm_val){.kind = WVM_I64, .of.i64 = 50};
