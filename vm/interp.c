@@ -429,6 +429,12 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
         pc += 4;
         NEXT();
     }
+    CASE(i32_mul_imm_add)
+    {
+        WR_u32(pc[1], RD_u32(pc[2]) * pc[3] + RD_u32(pc[4]));
+        pc += 5;
+        NEXT();
+    }
     CASE(i32_lea)
     {
         WR_u32(pc[1], RD_u32(pc[2]) + (RD_u32(pc[3]) << (pc[4] & 31)) + pc[5]);

@@ -1203,6 +1203,10 @@ static bool translate_memory_operand(tr_state *t, uint32_t op)
  * none. */
 static vm_opcode chained_form(uint32_t op, uint32_t inner, bool right)
 {
+    if (op == WASM_OP_i32_add) /* commutes exactly: one form for both orders */
+        return inner == VM_OP_i32_mul       ? VM_OP_i32_mul_add
+               : inner == VM_OP_i32_mul_imm ? VM_OP_i32_mul_imm_add
+                                            : (vm_opcode)0;
     static const uint16_t outer_ops[] = {WASM_OP_f64_add, WASM_OP_f64_sub, WASM_OP_f64_mul};
     static const vm_opcode inner_ops[] = {VM_OP_f64_add, VM_OP_f64_sub, VM_OP_f64_mul};
     /* [inner][outer][right], in the order of vmops.def */
@@ -1225,13 +1229,15 @@ static vm_opcode chained_form(uint32_t op, uint32_t inner, bool right)
 }
 
 /* A binary f64 add, sub or mul of two slots, one of which the instruction just before
- * computed by a plain f64 add, sub or mul: pops both operands and emits one chained
- * instruction instead of the two (the first one's result is used only here: it is a stack
- * value). Returns false, having done nothing, when that does not apply. */
+ * computed by a plain f64 add, sub or mul, or an i32 add of two slots, one of which it
+ * computed by an i32 mul (of a slot or an immediate): pops both operands and emits one
+ * chained instruction instead of the two (the first one's result is used only here: it is a
+ * stack value). Returns false, having done nothing, when that does not apply. */
 static bool translate_chained(tr_state *t, uint32_t op)
 {
     uint32_t pos = t->last_pos, other;
-    if ((op != WASM_OP_f64_add && op != WASM_OP_f64_sub && op != WASM_OP_f64_mul) ||
+    if ((op != WASM_OP_f64_add && op != WASM_OP_f64_sub && op != WASM_OP_f64_mul &&
+         op != WASM_OP_i32_add) ||
         pos == NO_POS || pos + 4 != t->ncode || !fusable_operands(t, pos, true, &other))
         return false;
     vm_opcode form = chained_form(op, t->code[pos], other == t->nvals - 2);
