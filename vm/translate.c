@@ -440,6 +440,17 @@ static void emit_copy(tr_state *t, uint32_t dst, uint32_t src)
     t->copy_pos = pos;
 }
 
+/* Emits dst = src + imm (i32), a producer that a branch may fuse (add_pos). */
+static void emit_add_imm(tr_state *t, uint32_t dst, uint32_t src, uint32_t imm)
+{
+    uint32_t pos = emit_op(t, VM_OP_i32_add_imm);
+    emit_word(t, dst);
+    mark_producer(t, pos);
+    emit_word(t, src);
+    emit_word(t, imm);
+    t->add_pos = pos;
+}
+
 /* Computes the deferred arithmetic of entry v into slot dst: one instruction (i32_lea for
  * all three terms), or two for an index and an immediate without a base (the second adds
  * it). The last one is marked as the producer of dst, for retargeting and fusion. The code
@@ -472,21 +483,10 @@ static void emit_address_value(tr_state *t, uint32_t dst, const tr_val *v)
             emit_word(t, a->shift);
         else
             t->add_pos = pos;
-        if (imm) { /* index << shift, plus imm */
-            pos = emit_op(t, VM_OP_i32_add_imm);
-            emit_word(t, dst);
-            mark_producer(t, pos);
-            emit_word(t, dst);
-            emit_word(t, imm);
-            t->add_pos = pos;
-        }
+        if (imm) /* index << shift, plus imm */
+            emit_add_imm(t, dst, dst, imm);
     } else {
-        pos = emit_op(t, VM_OP_i32_add_imm);
-        emit_word(t, dst);
-        mark_producer(t, pos);
-        emit_word(t, a->base);
-        emit_word(t, imm);
-        t->add_pos = pos;
+        emit_add_imm(t, dst, a->base, imm);
     }
     t->op_offset = op_offset;
 }
@@ -1108,6 +1108,23 @@ static void emit_fused_binary(tr_state *t, uint32_t pos, vm_opcode form)
     mark_producer(t, fused);
 }
 
+/* Replaces the last instruction (at pos, four words: opcode, destination, two operand words,
+ * computing one of the top two stack entries) and the binary operator taking both entries by
+ * one fused instruction `form`: its destination, the producer's two operand words, and
+ * `extra` before them (extra_first) or after them. */
+static void fuse_producer(tr_state *t, uint32_t pos, vm_opcode form, uint32_t extra,
+                          bool extra_first)
+{
+    uint32_t x = t->code[pos + 2], y = t->code[pos + 3];
+    emit_fused_binary(t, pos, form);
+    if (extra_first)
+        emit_word(t, extra);
+    emit_word(t, x);
+    emit_word(t, y);
+    if (!extra_first)
+        emit_word(t, extra);
+}
+
 /* The memory-operand form (VM_BINM) of Wasm operator op, with the load it takes the place
  * of (plain or _ai form); NULL when op has none. */
 typedef struct {
@@ -1243,11 +1260,7 @@ static bool translate_chained(tr_state *t, uint32_t op)
     vm_opcode form = chained_form(op, t->code[pos], other == t->nvals - 2);
     if (!form)
         return false;
-    uint32_t c = operand_slot(t, other), a = t->code[pos + 2], b = t->code[pos + 3];
-    emit_fused_binary(t, pos, form);
-    emit_word(t, a);
-    emit_word(t, b);
-    emit_word(t, c);
+    fuse_producer(t, pos, form, operand_slot(t, other), false); /* a, b, then c */
     return true;
 }
 
@@ -1267,11 +1280,7 @@ static bool translate_masked(tr_state *t, uint32_t i, uint32_t mask)
     case VM_OP_i32_add_imm: form = VM_OP_i32_add_and; break;
     default: return false;
     }
-    uint32_t src = t->code[pos + 2], k = t->code[pos + 3];
-    emit_fused_binary(t, pos, form);
-    emit_word(t, src);
-    emit_word(t, k);
-    emit_word(t, mask);
+    fuse_producer(t, pos, form, mask, false); /* a, k, then m */
     return true;
 }
 
@@ -1312,11 +1321,7 @@ static bool translate_shifted_operand(tr_state *t, uint32_t op)
     uint32_t other;
     if (!form || !fusable_operands(t, pos, true, &other))
         return false;
-    uint32_t a = operand_slot(t, other), src = t->code[pos + 2], k = t->code[pos + 3];
-    emit_fused_binary(t, pos, form);
-    emit_word(t, a);
-    emit_word(t, src);
-    emit_word(t, k);
+    fuse_producer(t, pos, form, operand_slot(t, other), true); /* a, then b and k */
     return true;
 }
 
