@@ -26,6 +26,16 @@ bench/build-native.sh || { echo "bench-check: cannot build the native kernels"; 
 
 passed=0
 failed=0
+# Counts a comparison: expect WHAT GOT WANT (WHAT names the run in the failure message).
+expect() {
+    if [ "$2" = "$3" ]; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL $1: wvm printed '$2', wanted '$3'"
+    fi
+}
+
 while read -r name module export _source _n n; do
     case $name in '#'* | '') continue ;; esac
     want=$(run "$BUILD/bench/native/$name" "$n")
@@ -33,17 +43,12 @@ while read -r name module export _source _n n; do
         args=()
         [ $mode = metered ] && args=(--fuel $FUEL)
         got=$(run "$WVM" run "$module" "${args[@]}" --invoke "$export" "$n")
-        if [ "$got" = "$want" ]; then
-            passed=$((passed + 1))
-        else
-            failed=$((failed + 1))
-            echo "FAIL $name ($mode, n=$n): wvm printed '$got', native '$want'"
-        fi
+        expect "$name ($mode, n=$n; wanted: native)" "$got" "$want"
     done
 done < bench/kernels.txt
 
-# large.wasm's run(n): per-operator metering (reference) translates every operator on its
-# own, so most fusions do not happen there; wabt shares no code with wvm at all.
+# large.wasm's run(n): per-operator metering (reference) puts a charge between operators,
+# so the fusions of adjacent instructions do not happen there; wabt shares no code with wvm.
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cp bench/wasm/large.wasm "$tmp/"
@@ -64,12 +69,7 @@ for n in 0 1 7 12345; do
         got=$(run "$WVM" run bench/wasm/large.wasm "${args[@]}" --invoke run "$n")
         [[ $got =~ ^-?[0-9]+$ ]] && got=$(( (got + 4294967296) % 4294967296 )) # as u32
         [ -z "$want" ] && want=$got
-        if [ "$got" = "$want" ]; then
-            passed=$((passed + 1))
-        else
-            failed=$((failed + 1))
-            echo "FAIL large.wasm ($mode, n=$n): wvm printed '$got', wanted '$want'"
-        fi
+        expect "large.wasm ($mode, n=$n)" "$got" "$want"
     done
 done
 echo "$passed passed, $failed failed"
