@@ -3,13 +3,16 @@
 #include "code.h"
 
 /* What the fold may do with each opcode: pick a paying form for the plain form of a branch
- * (a VM_BR conditional branch, whose paying forms follow it, br or br_table). */
+ * (a VM_BR conditional branch, whose paying forms follow it; an unconditional branch, whose
+ * paying form is the next opcode; br_table). */
 enum { FOLD_NONE, FOLD_COND, FOLD_BR, FOLD_BR_TABLE };
 
 static const uint8_t fold_kind[VM_OP_COUNT] = {
 #define VM_BR(id, format) [VM_OP_##id] = FOLD_COND,
 #include "vmops.def"
     [VM_OP_br] = FOLD_BR,
+    [VM_OP_copy_br] = FOLD_BR,
+    [VM_OP_copy2_br] = FOLD_BR,
     [VM_OP_br_table] = FOLD_BR_TABLE,
 };
 
@@ -52,12 +55,14 @@ void vm_code_fold_charges(uint32_t *words, uint32_t nwords)
                 words[off] += FUEL_WORDS;
             break;
         }
-        case FOLD_BR:
-            if (is_charge(words, nwords, pc + 1 + (uint32_t)(int32_t)words[pc + 1])) {
-                words[pc] = VM_OP_br_pt;
-                words[pc + 1] += FUEL_WORDS;
+        case FOLD_BR: {
+            uint32_t off = pc + offset_index(op);
+            if (is_charge(words, nwords, off + (uint32_t)(int32_t)words[off])) {
+                words[pc] = op + 1;
+                words[off] += FUEL_WORDS;
             }
             break;
+        }
         case FOLD_BR_TABLE: {
             uint32_t n = words[pc + 2];
             for (uint32_t i = 0; i <= n; i++) {

@@ -488,11 +488,44 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
         ENTER_PAID(pc + 1 + (int32_t)pc[1]);
         NEXT();
     }
+    CASE(copy_br)
+    {
+        fp[pc[1]] = fp[pc[2]];
+        JUMP_VIA(pc + 3);
+        NEXT();
+    }
+    CASE(copy_br_pt)
+    {
+        fp[pc[1]] = fp[pc[2]];
+        ENTER_PAID(pc + 3 + (int32_t)pc[3]);
+        NEXT();
+    }
+    CASE(copy2_br)
+    {
+        fp[pc[1]] = fp[pc[2]];
+        fp[pc[3]] = fp[pc[4]];
+        JUMP_VIA(pc + 5);
+        NEXT();
+    }
+    CASE(copy2_br_pt)
+    {
+        fp[pc[1]] = fp[pc[2]];
+        fp[pc[3]] = fp[pc[4]];
+        ENTER_PAID(pc + 5 + (int32_t)pc[5]);
+        NEXT();
+    }
     /* The single-slot conditional branches: the condition on the slot pc[1]. */
     BRANCH_CASES(br_if, , RD_u32(pc[1]), 2, 3)
     BRANCH_CASES(br_ifz, , !RD_u32(pc[1]), 2, 3)
     BRANCH_CASES(br_if64z, , !RD_u64(pc[1]), 2, 3)
     BRANCH_CASES(br_if64nz, , RD_u64(pc[1]), 2, 3)
+    /* The masked equality tests: a's masked value against b. */
+#define MASKED(b_value) uint32_t a = RD_u32(pc[1]) & pc[2], b = (b_value);
+    BRANCH_CASES(br_i32_eq_and, MASKED(RD_u32(pc[3])), a == b, 4, 5)
+    BRANCH_CASES(br_i32_ne_and, MASKED(RD_u32(pc[3])), a != b, 4, 5)
+    BRANCH_CASES(br_i32_eq_and_imm, MASKED(pc[3]), a == b, 4, 5)
+    BRANCH_CASES(br_i32_ne_and_imm, MASKED(pc[3]), a != b, 4, 5)
+#undef MASKED
     /* The loads testing their value: `ctype` is the memory type. */
 #define LOADED(ctype)                                                                          \
     EFFECTIVE_ADDRESS(ea, RD_u32(pc[2]) + pc[3], pc[4], sizeof(ctype))                         \

@@ -621,6 +621,23 @@ static void emit_return(tr_state *t)
     emit_op(t, VM_OP_ret);
 }
 
+/* Emits an unconditional branch to frame f: a br, or, right after a copy or copy2 (nothing
+ * between them may be a label), the copy_br or copy2_br that does both. */
+static void emit_jump(tr_state *t, tr_frame *f)
+{
+    uint32_t pos = t->nmap && !t->fuel_pending ? t->map[t->nmap - 1].pos : NO_POS;
+    if (pos != NO_POS && pos >= t->label_pos &&
+        ((t->code[pos] == VM_OP_copy && pos + 3 == t->ncode) ||
+         (t->code[pos] == VM_OP_copy2 && pos + 5 == t->ncode))) {
+        t->code[pos] = t->code[pos] == VM_OP_copy ? VM_OP_copy_br : VM_OP_copy2_br;
+        t->last_pos = NO_POS;
+        t->copy_pos = NO_POS;
+    } else {
+        emit_op(t, VM_OP_br);
+    }
+    emit_target(t, f);
+}
+
 /* Unconditional branch to frame f (values on top of the stack). */
 static void emit_branch(tr_state *t, tr_frame *f)
 {
@@ -629,8 +646,7 @@ static void emit_branch(tr_state *t, tr_frame *f)
         return;
     }
     move_to_frame(t, f, label_arity(f));
-    emit_op(t, VM_OP_br);
-    emit_target(t, f);
+    emit_jump(t, f);
 }
 
 static void set_unreachable(tr_state *t)
@@ -665,6 +681,10 @@ static vm_opcode negate_branch(vm_opcode op)
     case VM_OP_br_i32_load8_u_z: return VM_OP_br_i32_load8_u_nz;
     case VM_OP_br_i32_load_nz: return VM_OP_br_i32_load_z;
     case VM_OP_br_i32_load_z: return VM_OP_br_i32_load_nz;
+    case VM_OP_br_i32_eq_and: return VM_OP_br_i32_ne_and;
+    case VM_OP_br_i32_ne_and: return VM_OP_br_i32_eq_and;
+    case VM_OP_br_i32_eq_and_imm: return VM_OP_br_i32_ne_and_imm;
+    case VM_OP_br_i32_ne_and_imm: return VM_OP_br_i32_eq_and_imm;
 #define VM_CMP(id, in, expr, negated)                                                          \
     case VM_OP_br_##id: return VM_OP_br_##negated;                                             \
     case VM_OP_br_##id##_imm: return VM_OP_br_##negated##_imm;
@@ -716,6 +736,43 @@ static bool load_branch(const tr_state *t, uint32_t pos, tr_cond *c)
     return false;
 }
 
+/* The masked form of branch op (an i32 eq or ne, of two slots or with an immediate), or 0. */
+static vm_opcode masked_branch(vm_opcode op)
+{
+    switch (op) {
+    case VM_OP_br_i32_eq: return VM_OP_br_i32_eq_and;
+    case VM_OP_br_i32_ne: return VM_OP_br_i32_ne_and;
+    case VM_OP_br_i32_eq_imm: return VM_OP_br_i32_eq_and_imm;
+    case VM_OP_br_i32_ne_imm: return VM_OP_br_i32_ne_and_imm;
+    default: return (vm_opcode)0;
+    }
+}
+
+/* Joins to the equality test c, whose comparison was the instruction at pos (and is gone),
+ * the i32.and of a constant just before it that computed one of its operands into a
+ * temporary nothing else reads (a natural slot at or above `free`, the stack height after
+ * the test): c becomes the masked form (br_i32_eq_and, ...) and the and goes. */
+static void join_mask(tr_state *t, uint32_t pos, uint32_t free, tr_cond *c)
+{
+    vm_opcode form = masked_branch(c->branch_op);
+    if (!form || t->nmap < 1 || t->map[t->nmap - 1].pos + 4 != pos)
+        return;
+    uint32_t and_pos = t->map[t->nmap - 1].pos;
+    const uint32_t *w = &t->code[and_pos];
+    if (and_pos < t->label_pos || w[0] != VM_OP_i32_and_imm || w[1] < natural_slot(t, free))
+        return;
+    bool slot_b = c->branch_op == VM_OP_br_i32_eq || c->branch_op == VM_OP_br_i32_ne;
+    if (slot_b && c->b == w[1] && c->a != w[1]) { /* eq and ne commute */
+        c->b = c->a;
+        c->a = w[1];
+    }
+    if (c->a != w[1] || (slot_b && c->b == w[1]))
+        return;
+    uint32_t x = w[2], mask = w[3];
+    unemit(t, and_pos);
+    *c = (tr_cond){.branch_op = form, .a = x, .imm = mask, .b = c->b, .has_b = true};
+}
+
 /* Pops an i32 condition, fusing it with the comparison that just produced it, or with the
  * load that just loaded it (into a temporary, or into a local whose value the condition is).
  * The returned condition branches when the Wasm condition is true. */
@@ -742,6 +799,7 @@ static tr_cond pop_cond(tr_state *t)
                           .has_b = true};
             unemit(t, pos);
             pop_val(t);
+            join_mask(t, pos, top, &c);
             return c;
         }
         if (op == VM_OP_i32_eqz || op == VM_OP_i64_eqz) {
@@ -799,6 +857,12 @@ static bool add_branch(vm_opcode op, tr_add_branch *ab)
 #undef ADD_u64
 }
 
+static bool is_masked_branch(vm_opcode op)
+{
+    return op == VM_OP_br_i32_eq_and || op == VM_OP_br_i32_ne_and ||
+           op == VM_OP_br_i32_eq_and_imm || op == VM_OP_br_i32_ne_and_imm;
+}
+
 /* Emits conditional branch op on c's operands (without the offset word). When the
  * instruction just before is the add (of an immediate or of two slots) that computed the
  * tested slot, the branch does the addition itself (its _add or _radd form) and the add
@@ -814,6 +878,13 @@ static void emit_cond_op(tr_state *t, vm_opcode op, tr_cond c)
         emit_word(t, c.base);
         emit_word(t, c.imm);
         emit_word(t, c.offset);
+        return;
+    }
+    if (is_masked_branch(c.branch_op)) {
+        emit_op(t, op);
+        emit_word(t, c.a);
+        emit_word(t, c.imm);
+        emit_word(t, c.b);
         return;
     }
     tr_add_branch ab;
@@ -1722,8 +1793,7 @@ static void translate_else(tr_state *t, bool has_op)
     if (!f->unreachable) {
         charge_op(t, has_op ? WASM_OP_else : WASM_OP_end); /* the then arm falls through it */
         move_to_frame(t, f, f->nresults);
-        emit_op(t, VM_OP_br);
-        emit_target(t, f);
+        emit_jump(t, f);
     }
     if (f->else_fixup != NO_POS && !t->oom)
         patch(t, f->else_fixup, t->ncode);
