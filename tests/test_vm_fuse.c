@@ -10,7 +10,8 @@
  * computed at once when a local it reads is written first, or as one i32_lea into a local),
  * loads whose value a branch tests (br_i32_load*), selects on a comparison or a bit test
  * (select_<cmp>, select_test_imm), equality branches on a masked value (br_i32_eq_and, ...),
- * copies joining the br after them (copy_br, copy2_br), and writes of zero to declared locals
+ * copies and adds of an immediate joining the br after them (copy_br, copy2_br,
+ * i32_add_imm_br), and writes of zero to declared locals
  * that are still zero (no code). Each case checks the shape of the code and the result,
  * including the 32-bit wrap-around of the fused address arithmetic.
  *
@@ -772,10 +773,10 @@ Test(vm_fuse, deferred_address_reads_old_local)
 Test(vm_fuse, branch_tests_loaded_value)
 {
     static const vm_opcode count_nonzero[] = {VM_OP_br_i32_load8_u_z, VM_OP_i32_add_imm,
-                                              VM_OP_i32_add_imm, VM_OP_br, VM_OP_ret1};
+                                              VM_OP_i32_add_imm_br, VM_OP_ret1};
     static const vm_opcode list_length[] = {VM_OP_i32_add_imm, VM_OP_br_i32_load_nz,
                                             VM_OP_ret1};
-    vf_expect_ops(24, count_nonzero, 5);
+    vf_expect_ops(24, count_nonzero, 4);
     vf_expect_ops(25, list_length, 3);
     vf_env e;
     vf_open(&e);
@@ -903,34 +904,44 @@ Test(vm_fuse, masked_equality_branches)
     vf_close(&e);
 }
 
-/* Copies ending a loop body join its br (copy2_br; copy2_br_pt when the branch pays the loop's
- * charge): the same results, and the same fuel as charging operator by operator. */
-Test(vm_fuse, moves_join_branch)
+/* Copies or an add of an immediate ending a loop body join its br (copy2_br, i32_add_imm_br;
+ * their paying forms when the branch pays the loop's charge): the same results, and the same
+ * fuel as charging operator by operator. */
+Test(vm_fuse, block_end_joins_branch)
 {
     static const vm_opcode rotate[] = {VM_OP_const32, VM_OP_br_ifz, VM_OP_i32_add_imm,
                                        VM_OP_i32_add, VM_OP_copy2_br, VM_OP_ret1};
     vf_expect_ops(34, rotate, 6);
     static const wvm_meter_mode modes[] = {WVM_METER_OFF, WVM_METER_NATIVE,
                                            WVM_METER_REFERENCE};
-    uint64_t consumed[3][3];
+    enum { CALLS = 5 };
+    uint64_t consumed[3][CALLS];
     for (size_t m = 0; m < 3; m++) {
         vf_env e;
         vf_open_metered(&e, modes[m]);
-        static const int32_t n[] = {0, 1, 10};
-        static const int32_t fib[] = {1, 1, 89}; /* F(n + 1) */
-        for (size_t i = 0; i < 3; i++) {
+        memcpy(e.mem + 600, "abc\0", 4);
+        static const struct {
+            const char *name;
+            int32_t arg, want;
+        } calls[CALLS] = {
+            {"rotate", 0, 1}, {"rotate", 1, 1}, {"rotate", 10, 89}, /* F(n + 1) */
+            {"count_nonzero", 599, 3}, {"count_nonzero", 602, 0},  /* p[1] onwards */
+        };
+        for (size_t i = 0; i < CALLS; i++) {
             if (modes[m] != WVM_METER_OFF)
                 wvm_store_set_fuel(e.store, 1000000);
             uint64_t before = wvm_store_fuel_consumed(e.store);
-            wvm_val arg = val_i32(n[i]), r;
-            cr_assert_eq(vf_call(&e, "rotate", &arg, 1, &r, 1), WVM_OK);
-            cr_assert_eq(r.of.i32, fib[i], "rotate(%d) in mode %zu", n[i], m);
+            wvm_val arg = val_i32(calls[i].arg), r;
+            cr_assert_eq(vf_call(&e, calls[i].name, &arg, 1, &r, 1), WVM_OK);
+            cr_assert_eq(r.of.i32, calls[i].want, "%s(%d) in mode %zu", calls[i].name,
+                         calls[i].arg, m);
             consumed[m][i] = wvm_store_fuel_consumed(e.store) - before;
         }
         vf_close(&e);
     }
-    for (size_t i = 0; i < 3; i++)
+    for (size_t i = 0; i < CALLS; i++)
         cr_assert_eq(consumed[1][i], consumed[2][i], "fuel, call %zu: native %llu, reference %llu",
                      i, (unsigned long long)consumed[1][i], (unsigned long long)consumed[2][i]);
-    cr_assert_gt(consumed[1][2], consumed[1][1]); /* the loop is charged */
+    cr_assert_gt(consumed[1][2], consumed[1][1]); /* the loops are charged */
+    cr_assert_gt(consumed[1][3], consumed[1][4]);
 }

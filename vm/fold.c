@@ -13,6 +13,7 @@ static const uint8_t fold_kind[VM_OP_COUNT] = {
     [VM_OP_br] = FOLD_BR,
     [VM_OP_copy_br] = FOLD_BR,
     [VM_OP_copy2_br] = FOLD_BR,
+    [VM_OP_i32_add_imm_br] = FOLD_BR,
     [VM_OP_br_table] = FOLD_BR_TABLE,
 };
 

@@ -514,6 +514,18 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
         ENTER_PAID(pc + 5 + (int32_t)pc[5]);
         NEXT();
     }
+    CASE(i32_add_imm_br)
+    {
+        WR_u32(pc[1], RD_u32(pc[2]) + pc[3]);
+        JUMP_VIA(pc + 4);
+        NEXT();
+    }
+    CASE(i32_add_imm_br_pt)
+    {
+        WR_u32(pc[1], RD_u32(pc[2]) + pc[3]);
+        ENTER_PAID(pc + 4 + (int32_t)pc[4]);
+        NEXT();
+    }
     /* The single-slot conditional branches: the condition on the slot pc[1]. */
     BRANCH_CASES(br_if, , RD_u32(pc[1]), 2, 3)
     BRANCH_CASES(br_ifz, , !RD_u32(pc[1]), 2, 3)

@@ -621,20 +621,31 @@ static void emit_return(tr_state *t)
     emit_op(t, VM_OP_ret);
 }
 
-/* Emits an unconditional branch to frame f: a br, or, right after a copy or copy2 (nothing
- * between them may be a label), the copy_br or copy2_br that does both. */
+/* Emits an unconditional branch to frame f: a br, or, right after a copy, copy2 or i32
+ * add_imm (nothing between them may be a label), the form of it that also branches. */
 static void emit_jump(tr_state *t, tr_frame *f)
 {
+    static const struct {
+        vm_opcode op, with_br;
+        uint32_t words;
+    } forms[] = {
+        {VM_OP_copy, VM_OP_copy_br, 3},
+        {VM_OP_copy2, VM_OP_copy2_br, 5},
+        {VM_OP_i32_add_imm, VM_OP_i32_add_imm_br, 4},
+    };
     uint32_t pos = t->nmap && !t->fuel_pending ? t->map[t->nmap - 1].pos : NO_POS;
-    if (pos != NO_POS && pos >= t->label_pos &&
-        ((t->code[pos] == VM_OP_copy && pos + 3 == t->ncode) ||
-         (t->code[pos] == VM_OP_copy2 && pos + 5 == t->ncode))) {
-        t->code[pos] = t->code[pos] == VM_OP_copy ? VM_OP_copy_br : VM_OP_copy2_br;
-        t->last_pos = NO_POS;
-        t->copy_pos = NO_POS;
-    } else {
-        emit_op(t, VM_OP_br);
+    for (size_t i = 0; pos != NO_POS && pos >= t->label_pos && i < sizeof forms / sizeof *forms;
+         i++) {
+        if (t->code[pos] == (uint32_t)forms[i].op && pos + forms[i].words == t->ncode) {
+            t->code[pos] = forms[i].with_br;
+            t->last_pos = NO_POS;
+            t->copy_pos = NO_POS;
+            t->add_pos = NO_POS;
+            emit_target(t, f);
+            return;
+        }
     }
+    emit_op(t, VM_OP_br);
     emit_target(t, f);
 }
 
