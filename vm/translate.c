@@ -90,9 +90,11 @@ typedef struct {
     uint32_t naddr;         /* VAL_ADDR entries on the stack */
     /* Per local: still zero, as every call starts declared locals (not parameters), on every
      * path to this point: set for declared locals at entry, cleared when the local is written
-     * and for all at the first label. Writing zero to such a local emits nothing. */
+     * and for all at the first place control can join (a loop's head, an else arm, the end of
+     * a block). Writing zero to such a local emits nothing. */
     bool *zero;
-    bool at_entry;          /* no label yet: the code so far runs straight from the entry */
+    bool at_entry;          /* no join yet: the code so far runs straight from the entry,
+                             * whatever branched away from it */
 
     tr_frame *frames;
     uint32_t nframes, capframes;
@@ -1685,13 +1687,12 @@ static void translate_local_set(tr_state *t, uint32_t x, bool tee)
         return;
     }
     flush_local(t, x, top);
-    bool was_zero = t->at_entry && t->zero[x];
-    t->zero[x] = false;
-    if (was_zero && v.kind == VAL_CONST && v.bits == 0) {
-        if (!tee)
+    if (t->at_entry && t->zero[x] && v.kind == VAL_CONST && v.bits == 0) {
+        if (!tee) /* the local stays zero */
             pop_val(t);
         return;
     }
+    t->zero[x] = false;
     if (v.kind == VAL_SLOT && t->last_pos != NO_POS &&
         t->code[t->last_dst_word] == natural_slot(t, top)) {
         t->code[t->last_dst_word] = x;
@@ -1791,7 +1792,11 @@ static void translate_block(tr_state *t, uint32_t op)
     if (op == WASM_OP_if)
         f->else_fixup = emit_cond_branch(t, cond, true);
     f->loop_pos = t->ncode;
+    /* Only a loop's start is a branch target: control enters a block or an if arm from just
+     * before it alone, so the locals still zero stay known there. */
+    bool at_entry = t->at_entry && op != WASM_OP_loop;
     place_label(t);
+    t->at_entry = at_entry;
     if (op == WASM_OP_loop || op == WASM_OP_if)
         open_metered_block(t); /* the loop body, charged per iteration; the then arm */
 }
