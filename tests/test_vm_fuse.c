@@ -11,9 +11,9 @@
  * loads whose value a branch tests (br_i32_load*), selects on a comparison or a bit test
  * (select_<cmp>, select_test_imm), equality branches on a masked value (br_i32_eq_and, ...),
  * copies and adds of an immediate joining the br after them (copy_br, copy2_br,
- * i32_add_imm_br), and writes of zero to declared locals
- * that are still zero (no code). Each case checks the shape of the code and the result,
- * including the 32-bit wrap-around of the fused address arithmetic.
+ * i32_add_imm_br), and writes of zero to declared locals that are still zero, also past a
+ * block's start and a br_if (no code). Each case checks the shape of the code and the
+ * result, including the 32-bit wrap-around of the fused address arithmetic.
  *
  * The module below was assembled with wat2wasm, then xxd -i:
  *
