@@ -313,6 +313,23 @@ static void vf_expect_ops(uint32_t func_index, const vm_opcode *want, size_t nwa
     cr_assert(same, "function %u: unexpected code (dumped above)", func_index);
 }
 
+/* Function func_index translates to code with exactly `want` instructions `op`. */
+static void vf_expect_count(uint32_t func_index, vm_opcode op, size_t want)
+{
+    wasm_module m;
+    vm_code *code = vf_translate(&m, func_index);
+    vm_opcode ops[32];
+    size_t n = vf_ops(code, ops, 32), count = 0;
+    for (size_t i = 0; i < n; i++)
+        count += ops[i] == op;
+    if (count != want)
+        vm_code_dump(code, stderr);
+    vm_code_free(code);
+    loader_free(&m);
+    cr_assert_eq(count, want, "function %u: %zu %s, want %zu (code dumped above)", func_index,
+                 count, vm_op_name[op], want);
+}
+
 typedef struct {
     wvm_engine *engine;
     wvm_store *store;
@@ -513,17 +530,7 @@ Test(vm_fuse, long_immediates)
  * it at zero); after a label it is a real write. */
 Test(vm_fuse, zero_locals)
 {
-    wasm_module m;
-    vm_code *code = vf_translate(&m, 6);
-    vm_opcode ops[32];
-    size_t n = vf_ops(code, ops, 32), consts = 0;
-    for (size_t i = 0; i < n; i++)
-        consts += ops[i] == VM_OP_const32;
-    if (consts != 1)
-        vm_code_dump(code, stderr);
-    vm_code_free(code);
-    loader_free(&m);
-    cr_assert_eq(consts, 1, "%zu const32, want 1 (the write of $k after the loop)", consts);
+    vf_expect_count(6, VM_OP_const32, 1); /* the write of $k after the loop */
     vf_env e;
     vf_open(&e);
     wvm_val arg = val_i32(4), r;
@@ -538,17 +545,7 @@ Test(vm_fuse, zero_locals)
  * joins forget it): writes of zero there emit nothing. */
 Test(vm_fuse, zero_locals_past_forward_branches)
 {
-    wasm_module m;
-    vm_code *code = vf_translate(&m, 35);
-    vm_opcode ops[32];
-    size_t n = vf_ops(code, ops, 32), consts = 0;
-    for (size_t i = 0; i < n; i++)
-        consts += ops[i] == VM_OP_const32;
-    if (consts != 0)
-        vm_code_dump(code, stderr);
-    vm_code_free(code);
-    loader_free(&m);
-    cr_assert_eq(consts, 0, "%zu const32, want none", consts);
+    vf_expect_count(35, VM_OP_const32, 0);
     vf_env e;
     vf_open(&e);
     static const int32_t args[][2] = {{4, 10}, {1, 1}, {0, 0}, {-3, 0}};
