@@ -478,54 +478,25 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
 
     /* ---- control ---- */
     CASE(unreachable) { TRAP(VM_TRAP_UNREACHABLE); }
-    CASE(br)
-    {
-        JUMP_VIA(pc + 1);
-        NEXT();
+    /* The unconditional branches: br, and the instructions ending a block that also branch
+     * (vmops.def), each after its own work (`effect`), to the offset in word pc[off]; and the
+     * paying form of each (the next opcode), which enters the target's metered block. */
+#define JUMP_CASES(id, effect, off)                                                            \
+    CASE(id)                                                                                   \
+    {                                                                                          \
+        effect JUMP_VIA(pc + (off));                                                           \
+        NEXT();                                                                                \
+    }                                                                                          \
+    CASE(id##_pt)                                                                              \
+    {                                                                                          \
+        effect ENTER_PAID(pc + (off) + (int32_t)pc[off]);                                      \
+        NEXT();                                                                                \
     }
-    CASE(br_pt)
-    {
-        ENTER_PAID(pc + 1 + (int32_t)pc[1]);
-        NEXT();
-    }
-    CASE(copy_br)
-    {
-        fp[pc[1]] = fp[pc[2]];
-        JUMP_VIA(pc + 3);
-        NEXT();
-    }
-    CASE(copy_br_pt)
-    {
-        fp[pc[1]] = fp[pc[2]];
-        ENTER_PAID(pc + 3 + (int32_t)pc[3]);
-        NEXT();
-    }
-    CASE(copy2_br)
-    {
-        fp[pc[1]] = fp[pc[2]];
-        fp[pc[3]] = fp[pc[4]];
-        JUMP_VIA(pc + 5);
-        NEXT();
-    }
-    CASE(copy2_br_pt)
-    {
-        fp[pc[1]] = fp[pc[2]];
-        fp[pc[3]] = fp[pc[4]];
-        ENTER_PAID(pc + 5 + (int32_t)pc[5]);
-        NEXT();
-    }
-    CASE(i32_add_imm_br)
-    {
-        WR_u32(pc[1], RD_u32(pc[2]) + pc[3]);
-        JUMP_VIA(pc + 4);
-        NEXT();
-    }
-    CASE(i32_add_imm_br_pt)
-    {
-        WR_u32(pc[1], RD_u32(pc[2]) + pc[3]);
-        ENTER_PAID(pc + 4 + (int32_t)pc[4]);
-        NEXT();
-    }
+    JUMP_CASES(br, , 1)
+    JUMP_CASES(copy_br, fp[pc[1]] = fp[pc[2]];, 3)
+    JUMP_CASES(copy2_br, fp[pc[1]] = fp[pc[2]]; fp[pc[3]] = fp[pc[4]];, 5)
+    JUMP_CASES(i32_add_imm_br, WR_u32(pc[1], RD_u32(pc[2]) + pc[3]);, 4)
+#undef JUMP_CASES
     /* The single-slot conditional branches: the condition on the slot pc[1]. */
     BRANCH_CASES(br_if, , RD_u32(pc[1]), 2, 3)
     BRANCH_CASES(br_ifz, , !RD_u32(pc[1]), 2, 3)
