@@ -869,19 +869,19 @@ Test(vm_fuse, select_takes_condition)
     args[0] = val_i32(6);
     cr_assert_eq(vf_call(&e, "collatz_step", args, 1, &r, 1), WVM_OK);
     cr_assert_eq(r.of.i32, 3);
-    args[1] = (wvm_val){.kind = WVM_I64, .of.i64 = 111};
-    args[2] = (wvm_val){.kind = WVM_I64, .of.i64 = 222};
+    args[1] = val_i64(111);
+    args[2] = val_i64(222);
     args[0] = val_i32(0);
     cr_assert_eq(vf_call(&e, "pick_zero", args, 3, &r, 1), WVM_OK);
     cr_assert_eq(r.of.i64, 111);
     args[0] = val_i32(5);
     cr_assert_eq(vf_call(&e, "pick_zero", args, 3, &r, 1), WVM_OK);
     cr_assert_eq(r.of.i64, 222);
-    args[0] = (wvm_val){.kind = WVM_I64, .of.i64 = 50};
-    args[1] = (wvm_val){.kind = WVM_I64, .of.i64 = -1};
+    args[0] = val_i64(50);
+    args[1] = val_i64(-1);
     cr_assert_eq(vf_call(&e, "below_100", args, 2, &r, 1), WVM_OK);
     cr_assert_eq(r.of.i64, 50);
-    args[0] = (wvm_val){.kind = WVM_I64, .of.i64 = -50}; /* unsigned: not below 100 */
+    args[0] = val_i64(-50); /* unsigned: not below 100 */
     cr_assert_eq(vf_call(&e, "below_100", args, 2, &r, 1), WVM_OK);
     cr_assert_eq(r.of.i64, -1);
     vf_close(&e);
