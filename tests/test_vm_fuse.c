@@ -280,7 +280,8 @@ static vm_code *vf_translate(wasm_module *m, uint32_t func_index)
     return code;
 }
 
-/* The opcodes of code's instructions, in order, into ops (at most cap); returns the count. */
+/* The opcodes of code's instructions, in order, into ops (at most cap); returns the count.
+ * A pair opcode (vm/pairs.h, tested in test_vm_pair.c) counts as its first instruction. */
 static size_t vf_ops(const vm_code *code, vm_opcode *ops, size_t cap)
 {
     size_t n = 0;
@@ -289,7 +290,7 @@ static size_t vf_ops(const vm_code *code, vm_opcode *ops, size_t cap)
         uint32_t op = code->words[pc];
         cr_assert_lt(op, VM_OP_COUNT);
         cr_assert_lt(n, cap);
-        ops[n++] = (vm_opcode)op;
+        ops[n++] = vm_op_unpaired(op);
         uint32_t w = pc + 1;
         for (const char *f = vm_op_format[op]; *f; f++)
             w += *f == 'l' ? 2 : *f == 'T' ? 2 + code->words[w] : 1;

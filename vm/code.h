@@ -7,14 +7,23 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "pairs.h"
 #include "vm.h"
 
 typedef enum {
 #include "vmops_flat.h"
 #define VM_OP(id, format) VM_OP_##id,
 #include "vmops.def"
+/* the pair opcodes (pairs.h): x+y is VM_OP_x__y */
+#define VM_PAIR_ENUM_(x, y, ...) VM_OP_##x##__##y,
+    VM_PAIR_LIST(VM_PAIR_ENUM_, )
+#undef VM_PAIR_ENUM_
     VM_OP_COUNT
 } vm_opcode;
+
+/* The first instruction of a pair opcode (pairs.h), whose operands it has; any other opcode
+ * itself. */
+vm_opcode vm_op_unpaired(uint32_t op);
 
 /* Operand format string of each internal opcode (see vmops.def for the letters). */
 extern const char *const vm_op_format[VM_OP_COUNT];
@@ -72,6 +81,10 @@ size_t vm_code_wasm_offset(const vm_code *code, uint32_t pos);
 /* Lets branches pay the charges of the metered blocks they enter (the paying forms of
  * vmops.def): run once on a function's complete code. */
 void vm_code_fold_charges(uint32_t *words, uint32_t nwords);
+/* Turns each instruction that has a pair opcode with the instruction after it into that pair
+ * (pairs.h). Runs last, on the complete code of a function: no other pass reads opcodes after
+ * it. */
+void vm_code_pair(uint32_t *words, uint32_t nwords);
 
 /* Writes a human-readable listing of code to f (for debugging and tests). */
 void vm_code_dump(const vm_code *code, FILE *f);

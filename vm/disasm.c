@@ -5,9 +5,12 @@
 
 #include "code.h"
 
+/* A pair opcode x+y has x's operands (pairs.h). */
+#define PAIR_ENTRY_(x, y, value) [VM_OP_##x##__##y] = value,
+
 const char *const vm_op_format[VM_OP_COUNT] = {
 #include "vmops_flat.h"
-#define VM_OP(id, format) [VM_OP_##id] = format,
+#define VM_OP(id, format) [VM_OP_##id] = format, VM_PAIRS_OF(id, PAIR_ENTRY_, format)
 #include "vmops.def"
 };
 
@@ -26,8 +29,10 @@ const char *const vm_op_format[VM_OP_COUNT] = {
 
 const uint8_t vm_op_words[VM_OP_COUNT] = {
 #include "vmops_flat.h"
+#define OP_WORDS(format)                                                                       \
+    (uint8_t)(FORMAT_WORDS(format) < FORMAT_VARYING ? FORMAT_WORDS(format) : 0)
 #define VM_OP(id, format)                                                                      \
-    [VM_OP_##id] = (uint8_t)(FORMAT_WORDS(format) < FORMAT_VARYING ? FORMAT_WORDS(format) : 0),
+    [VM_OP_##id] = OP_WORDS(format), VM_PAIRS_OF(id, PAIR_ENTRY_, OP_WORDS(format))
 #include "vmops.def"
 };
 
@@ -35,7 +40,18 @@ const char *const vm_op_name[VM_OP_COUNT] = {
 #include "vmops_flat.h"
 #define VM_OP(id, format) [VM_OP_##id] = #id,
 #include "vmops.def"
+#define PAIR_NAME_(x, y, ...) [VM_OP_##x##__##y] = #x "+" #y,
+    VM_PAIR_LIST(PAIR_NAME_, )
 };
+
+vm_opcode vm_op_unpaired(uint32_t op)
+{
+    static const uint16_t first[VM_OP_COUNT] = {
+#define PAIR_FIRST_(x, y, ...) [VM_OP_##x##__##y] = VM_OP_##x,
+        VM_PAIR_LIST(PAIR_FIRST_, )
+    };
+    return op < VM_OP_COUNT && first[op] ? (vm_opcode)first[op] : (vm_opcode)op;
+}
 
 uint32_t vm_insn_length_from_format(const uint32_t *words, uint32_t pc)
 {

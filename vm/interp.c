@@ -110,7 +110,8 @@ static inline uint64_t imm64_at(const uint32_t *w)
 #ifdef VM_DISPATCH_SWITCH
 #define DISPATCH_BEGIN() dispatch: PROFILE_STEP(); switch ((vm_opcode)*pc) {
 #define DISPATCH_END() default: TRAP(VM_TRAP_UNREACHABLE); }
-#define CASE(op) case VM_OP_##op:
+/* (the labels are for the pair handlers' jumps, SIMPLE) */
+#define CASE(op) case VM_OP_##op: L_##op: __attribute__((unused));
 #define NEXT() goto dispatch
 #else
 #define DISPATCH_BEGIN() NEXT();
@@ -202,6 +203,9 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
 #define VM_STORE(id, in, ctype) VM_LOAD(id, in, ctype)[VM_OP_##id##_ki] = &&L_##id##_ki,
 #define VM_OP(id, format) [VM_OP_##id] = &&L_##id,
 #include "vmops.def"
+#define PAIR_TABLE_ENTRY(x, y, ...) [VM_OP_##x##__##y] = &&L_##x##__##y,
+        VM_PAIR_LIST(PAIR_TABLE_ENTRY, )
+#undef PAIR_TABLE_ENTRY
     };
 #endif
     vm_instance *inst = func->instance;
@@ -225,38 +229,29 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
 
     DISPATCH_BEGIN()
 
+    /* A handler that always continues with the next instruction, len words on: its case, and
+     * the case of each pair it begins (pairs.h), which does the same work and then jumps
+     * straight to the handler of the pair's second instruction. The work is `...`. */
+#define SIMPLE(id, len, ...)                                                                   \
+    CASE(id) { __VA_ARGS__ pc += (len); NEXT(); }                                              \
+    VM_PAIRS_OF(id, PAIR_CASE, len, __VA_ARGS__)
+#define PAIR_CASE(x, y, len, ...)                                                              \
+    CASE(x##__##y) { __VA_ARGS__ pc += (len); goto L_##y; }
+
     /* ---- families generated from vmops.def ---- */
 #define VM_BIN(id, in, out, expr)                                                              \
-    CASE(id)                                                                                   \
-    {                                                                                          \
-        CT_##in a = RD_##in(pc[2]);                                                            \
-        CT_##in b = RD_##in(pc[3]);                                                            \
-        WR_##out(pc[1], (expr));                                                               \
-        pc += 4;                                                                               \
-        NEXT();                                                                                \
-    }
+    SIMPLE(id, 4, CT_##in a = RD_##in(pc[2]); CT_##in b = RD_##in(pc[3]);                     \
+           WR_##out(pc[1], (expr));)
 #define VM_BINI(id, in, out, expr)                                                             \
     VM_BIN(id, in, out, expr)                                                                  \
-    CASE(id##_imm)                                                                             \
-    {                                                                                          \
-        CT_##in a = RD_##in(pc[2]);                                                            \
-        CT_##in b = (CT_##in)(int32_t)pc[3];                                                   \
-        WR_##out(pc[1], (expr));                                                               \
-        pc += 4;                                                                               \
-        NEXT();                                                                                \
-    }
+    SIMPLE(id##_imm, 4, CT_##in a = RD_##in(pc[2]); CT_##in b = (CT_##in)(int32_t)pc[3];      \
+           WR_##out(pc[1], (expr));)
 /* b: the 64-bit immediate in pc[3], pc[4] (low first) */
 #define IMM_u64(bits) (bits)
 #define IMM_f64(bits) num_f64_from_bits(bits)
 #define BINL_CASE(id, in, out, expr)                                                           \
-    CASE(id##_l)                                                                               \
-    {                                                                                          \
-        CT_##in a = RD_##in(pc[2]);                                                            \
-        CT_##in b = IMM_##in(imm64_at(pc + 3));                                                \
-        WR_##out(pc[1], (expr));                                                               \
-        pc += 5;                                                                               \
-        NEXT();                                                                                \
-    }
+    SIMPLE(id##_l, 5, CT_##in a = RD_##in(pc[2]); CT_##in b = IMM_##in(imm64_at(pc + 3));     \
+           WR_##out(pc[1], (expr));)
 #define VM_BINL(id, in, out, expr) VM_BIN(id, in, out, expr) BINL_CASE(id, in, out, expr)
 #define VM_BINIL(id, in, out, expr) VM_BINI(id, in, out, expr) BINL_CASE(id, in, out, expr)
 #define VM_CMP(id, in, expr, negated)                                                          \
@@ -272,22 +267,10 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
                  WR_##in(pc[1], a); CT_##in b = RD_##in(pc[4]);, expr, 5, 6)                  \
     BRANCH_CASES(br_##id##_imm_radd, CT_##in a = RD_##in(pc[2]) + RD_##in(pc[3]);              \
                  WR_##in(pc[1], a); CT_##in b = (CT_##in)(int32_t)pc[4];, expr, 5, 6)          \
-    CASE(select_##id)                                                                          \
-    {                                                                                          \
-        CT_##in a = RD_##in(pc[4]);                                                            \
-        CT_##in b = RD_##in(pc[5]);                                                            \
-        fp[pc[1]] = (expr) ? fp[pc[2]] : fp[pc[3]];                                            \
-        pc += 6;                                                                               \
-        NEXT();                                                                                \
-    }                                                                                          \
-    CASE(select_##id##_imm)                                                                    \
-    {                                                                                          \
-        CT_##in a = RD_##in(pc[4]);                                                            \
-        CT_##in b = (CT_##in)(int32_t)pc[5];                                                   \
-        fp[pc[1]] = (expr) ? fp[pc[2]] : fp[pc[3]];                                            \
-        pc += 6;                                                                               \
-        NEXT();                                                                                \
-    }
+    SIMPLE(select_##id, 6, CT_##in a = RD_##in(pc[4]); CT_##in b = RD_##in(pc[5]);            \
+           fp[pc[1]] = (expr) ? fp[pc[2]] : fp[pc[3]];)                                        \
+    SIMPLE(select_##id##_imm, 6, CT_##in a = RD_##in(pc[4]);                                   \
+           CT_##in b = (CT_##in)(int32_t)pc[5]; fp[pc[1]] = (expr) ? fp[pc[2]] : fp[pc[3]];)
 /* Memory types of the `in` types, and the value of their bits. */
 #define MT_u32 uint32_t
 #define MT_u64 uint64_t
@@ -298,90 +281,36 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
 #define FROM_BITS_f32(x) num_f32_from_bits(x)
 #define FROM_BITS_f64(x) num_f64_from_bits(x)
 #define VM_BINM(id, in, expr)                                                                  \
-    CASE(id##_m)                                                                               \
-    {                                                                                          \
-        EFFECTIVE_ADDRESS(ea, RD_u32(pc[3]) + pc[4], pc[5], sizeof(MT_##in))                   \
-        MT_##in bits;                                                                          \
-        memcpy(&bits, mem + ea, sizeof bits);                                                  \
-        CT_##in a = RD_##in(pc[2]);                                                            \
-        CT_##in b = FROM_BITS_##in(bits);                                                      \
-        WR_##in(pc[1], (expr));                                                                \
-        pc += 6;                                                                               \
-        NEXT();                                                                                \
-    }                                                                                          \
-    CASE(id##_mm)                                                                              \
-    {                                                                                          \
-        EFFECTIVE_ADDRESS(ea, RD_u32(pc[2]) + pc[3], pc[4], sizeof(MT_##in))                   \
-        uint64_t eb = (uint64_t)(uint32_t)(RD_u32(pc[5]) + pc[6]) + pc[7];                     \
-        if (unlikely(eb + sizeof(MT_##in) > mem_size))                                         \
-            TRAP_AT(VM_TRAP_MEMORY_OUT_OF_BOUNDS, pc[8]); /* b's load */                       \
-        MT_##in bits_a, bits_b;                                                                \
-        memcpy(&bits_a, mem + ea, sizeof bits_a);                                              \
-        memcpy(&bits_b, mem + eb, sizeof bits_b);                                              \
-        CT_##in a = FROM_BITS_##in(bits_a);                                                    \
-        CT_##in b = FROM_BITS_##in(bits_b);                                                    \
-        WR_##in(pc[1], (expr));                                                                \
-        pc += 9;                                                                               \
-        NEXT();                                                                                \
-    }
+    SIMPLE(id##_m, 6, EFFECTIVE_ADDRESS(ea, RD_u32(pc[3]) + pc[4], pc[5], sizeof(MT_##in))    \
+           MT_##in bits; memcpy(&bits, mem + ea, sizeof bits); CT_##in a = RD_##in(pc[2]);     \
+           CT_##in b = FROM_BITS_##in(bits); WR_##in(pc[1], (expr));)                          \
+    SIMPLE(id##_mm, 9, EFFECTIVE_ADDRESS(ea, RD_u32(pc[2]) + pc[3], pc[4], sizeof(MT_##in))   \
+           uint64_t eb = (uint64_t)(uint32_t)(RD_u32(pc[5]) + pc[6]) + pc[7];                  \
+           if (unlikely(eb + sizeof(MT_##in) > mem_size))                                      \
+               TRAP_AT(VM_TRAP_MEMORY_OUT_OF_BOUNDS, pc[8]); /* b's load */                    \
+           MT_##in bits_a; MT_##in bits_b; memcpy(&bits_a, mem + ea, sizeof bits_a);           \
+           memcpy(&bits_b, mem + eb, sizeof bits_b); CT_##in a = FROM_BITS_##in(bits_a);       \
+           CT_##in b = FROM_BITS_##in(bits_b); WR_##in(pc[1], (expr));)
 #define VM_CHAIN(id, in, expr)                                                                 \
-    CASE(id)                                                                                   \
-    {                                                                                          \
-        CT_##in a = RD_##in(pc[2]);                                                            \
-        CT_##in b = RD_##in(pc[3]);                                                            \
-        CT_##in c = RD_##in(pc[4]);                                                            \
-        WR_##in(pc[1], (expr));                                                                \
-        pc += 5;                                                                               \
-        NEXT();                                                                                \
-    }
+    SIMPLE(id, 5, CT_##in a = RD_##in(pc[2]); CT_##in b = RD_##in(pc[3]);                     \
+           CT_##in c = RD_##in(pc[4]); WR_##in(pc[1], (expr));)
 #define VM_MASKED(id, expr)                                                                    \
-    CASE(id)                                                                                   \
-    {                                                                                          \
-        uint32_t a = RD_u32(pc[2]), k = pc[3], m = pc[4];                                      \
-        WR_u32(pc[1], (expr));                                                                 \
-        pc += 5;                                                                               \
-        NEXT();                                                                                \
-    }
+    SIMPLE(id, 5, uint32_t a = RD_u32(pc[2]); uint32_t k = pc[3]; uint32_t m = pc[4];         \
+           WR_u32(pc[1], (expr));)
 #define VM_BINSH(id, in, expr)                                                                 \
-    CASE(id)                                                                                   \
-    {                                                                                          \
-        CT_##in a = RD_##in(pc[2]);                                                            \
-        CT_##in b = RD_##in(pc[3]);                                                            \
-        uint32_t k = pc[4];                                                                    \
-        WR_##in(pc[1], (expr));                                                                \
-        pc += 5;                                                                               \
-        NEXT();                                                                                \
-    }
+    SIMPLE(id, 5, CT_##in a = RD_##in(pc[2]); CT_##in b = RD_##in(pc[3]); uint32_t k = pc[4]; \
+           WR_##in(pc[1], (expr));)
 #define VM_UN(id, in, out, expr)                                                               \
-    CASE(id)                                                                                   \
-    {                                                                                          \
-        CT_##in a = RD_##in(pc[2]);                                                            \
-        WR_##out(pc[1], (expr));                                                               \
-        pc += 3;                                                                               \
-        NEXT();                                                                                \
-    }
+    SIMPLE(id, 3, CT_##in a = RD_##in(pc[2]); WR_##out(pc[1], (expr));)
 /* One load or store form: `addr` is its u32 address before the offset, in word pc[off]. */
 #define LOAD_CASE(name, out, ctype, addr, off)                                                 \
-    CASE(name)                                                                                 \
-    {                                                                                          \
-        EFFECTIVE_ADDRESS(ea, addr, pc[off], sizeof(ctype))                                    \
-        ctype v;                                                                               \
-        memcpy(&v, mem + ea, sizeof v);                                                        \
-        WR_##out(pc[1], v);                                                                    \
-        pc += (off) + 1;                                                                       \
-        NEXT();                                                                                \
-    }
+    SIMPLE(name, (off) + 1, EFFECTIVE_ADDRESS(ea, addr, pc[off], sizeof(ctype)) ctype v;       \
+           memcpy(&v, mem + ea, sizeof v); WR_##out(pc[1], v);)
 #define STORE_CASE(name, in, ctype, addr, off) STORE_VALUE_CASE(name, ctype, addr, off, RD_##in(pc[2]))
 /* value: the stored value (of the operand type) */
 #define STORE_VALUE_CASE(name, ctype, addr, off, value)                                        \
-    CASE(name)                                                                                 \
-    {                                                                                          \
-        EFFECTIVE_ADDRESS(ea, addr, pc[off], sizeof(ctype))                                    \
-        ctype v = (ctype)(value);                                                              \
-        memcpy(mem + ea, &v, sizeof v);                                                        \
-        pc += (off) + 1;                                                                       \
-        NEXT();                                                                                \
-    }
+    SIMPLE(name, (off) + 1, EFFECTIVE_ADDRESS(ea, addr, pc[off], sizeof(ctype))               \
+           ctype v = (ctype)(value); memcpy(mem + ea, &v, sizeof v);)
 /* The address forms (vmops.def); b is the word of the base (or index) slot, the operands
  * after the value of a store (or the base of a load) start at word r. */
 #define ADDR_PLAIN(b, r) RD_u32(pc[b])
@@ -404,55 +333,14 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
 #include "vmops.def"
 
     /* ---- data movement ---- */
-    CASE(copy)
-    {
-        fp[pc[1]] = fp[pc[2]];
-        pc += 3;
-        NEXT();
-    }
-    CASE(copy2)
-    {
-        fp[pc[1]] = fp[pc[2]];
-        fp[pc[3]] = fp[pc[4]];
-        pc += 5;
-        NEXT();
-    }
-    CASE(const32)
-    {
-        fp[pc[1]] = pc[2];
-        pc += 3;
-        NEXT();
-    }
-    CASE(const64)
-    {
-        fp[pc[1]] = imm64_at(pc + 2);
-        pc += 4;
-        NEXT();
-    }
-    CASE(i32_mul_imm_add)
-    {
-        WR_u32(pc[1], RD_u32(pc[2]) * pc[3] + RD_u32(pc[4]));
-        pc += 5;
-        NEXT();
-    }
-    CASE(i32_lea)
-    {
-        WR_u32(pc[1], RD_u32(pc[2]) + (RD_u32(pc[3]) << (pc[4] & 31)) + pc[5]);
-        pc += 6;
-        NEXT();
-    }
-    CASE(select)
-    {
-        fp[pc[1]] = RD_u32(pc[4]) ? fp[pc[2]] : fp[pc[3]];
-        pc += 5;
-        NEXT();
-    }
-    CASE(select_test_imm)
-    {
-        fp[pc[1]] = (RD_u32(pc[4]) & pc[5]) ? fp[pc[2]] : fp[pc[3]];
-        pc += 6;
-        NEXT();
-    }
+    SIMPLE(copy, 3, fp[pc[1]] = fp[pc[2]];)
+    SIMPLE(copy2, 5, fp[pc[1]] = fp[pc[2]]; fp[pc[3]] = fp[pc[4]];)
+    SIMPLE(const32, 3, fp[pc[1]] = pc[2];)
+    SIMPLE(const64, 4, fp[pc[1]] = imm64_at(pc + 2);)
+    SIMPLE(i32_mul_imm_add, 5, WR_u32(pc[1], RD_u32(pc[2]) * pc[3] + RD_u32(pc[4]));)
+    SIMPLE(i32_lea, 6, WR_u32(pc[1], RD_u32(pc[2]) + (RD_u32(pc[3]) << (pc[4] & 31)) + pc[5]);)
+    SIMPLE(select, 5, fp[pc[1]] = RD_u32(pc[4]) ? fp[pc[2]] : fp[pc[3]];)
+    SIMPLE(select_test_imm, 6, fp[pc[1]] = (RD_u32(pc[4]) & pc[5]) ? fp[pc[2]] : fp[pc[3]];)
 
     /* ---- fuel ---- */
     CASE(fuel)
@@ -605,18 +493,8 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
     }
 
     /* ---- variables ---- */
-    CASE(global_get)
-    {
-        fp[pc[1]] = inst->globals[pc[2]]->value;
-        pc += 3;
-        NEXT();
-    }
-    CASE(global_set)
-    {
-        inst->globals[pc[1]]->value = fp[pc[2]];
-        pc += 3;
-        NEXT();
-    }
+    SIMPLE(global_get, 3, fp[pc[1]] = inst->globals[pc[2]]->value;)
+    SIMPLE(global_set, 3, inst->globals[pc[1]]->value = fp[pc[2]];)
 
     /* ---- references and tables ---- */
     CASE(ref_func)
@@ -775,60 +653,27 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
     /* ---- trapping integer arithmetic ---- */
     /* Division and remainder of width W (st: the signed type, min: its minimum). */
 #define DIVISION_CASES(W, st, min)                                                             \
-    CASE(i##W##_div_s)                                                                         \
-    {                                                                                          \
-        st a = (st)RD_u##W(pc[2]), b = (st)RD_u##W(pc[3]);                                     \
-        if (unlikely(b == 0))                                                                  \
-            TRAP(VM_TRAP_INT_DIVIDE_BY_ZERO);                                                  \
-        if (unlikely(a == (min) && b == -1))                                                   \
-            TRAP(VM_TRAP_INT_OVERFLOW);                                                        \
-        WR_u##W(pc[1], a / b);                                                                 \
-        pc += 4;                                                                               \
-        NEXT();                                                                                \
-    }                                                                                          \
-    CASE(i##W##_div_u)                                                                         \
-    {                                                                                          \
-        uint##W##_t a = RD_u##W(pc[2]), b = RD_u##W(pc[3]);                                    \
-        if (unlikely(b == 0))                                                                  \
-            TRAP(VM_TRAP_INT_DIVIDE_BY_ZERO);                                                  \
-        WR_u##W(pc[1], a / b);                                                                 \
-        pc += 4;                                                                               \
-        NEXT();                                                                                \
-    }                                                                                          \
-    CASE(i##W##_rem_s)                                                                         \
-    {                                                                                          \
-        st a = (st)RD_u##W(pc[2]), b = (st)RD_u##W(pc[3]);                                     \
-        if (unlikely(b == 0))                                                                  \
-            TRAP(VM_TRAP_INT_DIVIDE_BY_ZERO);                                                  \
-        WR_u##W(pc[1], b == -1 ? 0 : a % b); /* min % -1 would overflow in C */                \
-        pc += 4;                                                                               \
-        NEXT();                                                                                \
-    }                                                                                          \
-    CASE(i##W##_rem_u)                                                                         \
-    {                                                                                          \
-        uint##W##_t a = RD_u##W(pc[2]), b = RD_u##W(pc[3]);                                    \
-        if (unlikely(b == 0))                                                                  \
-            TRAP(VM_TRAP_INT_DIVIDE_BY_ZERO);                                                  \
-        WR_u##W(pc[1], a % b);                                                                 \
-        pc += 4;                                                                               \
-        NEXT();                                                                                \
-    }
+    SIMPLE(i##W##_div_s, 4, st a = (st)RD_u##W(pc[2]); st b = (st)RD_u##W(pc[3]);             \
+           if (unlikely(b == 0)) TRAP(VM_TRAP_INT_DIVIDE_BY_ZERO);                            \
+           if (unlikely(a == (min) && b == -1)) TRAP(VM_TRAP_INT_OVERFLOW);                   \
+           WR_u##W(pc[1], a / b);)                                                             \
+    SIMPLE(i##W##_div_u, 4, uint##W##_t a = RD_u##W(pc[2]); uint##W##_t b = RD_u##W(pc[3]);   \
+           if (unlikely(b == 0)) TRAP(VM_TRAP_INT_DIVIDE_BY_ZERO);                            \
+           WR_u##W(pc[1], a / b);)                                                             \
+    SIMPLE(i##W##_rem_s, 4, st a = (st)RD_u##W(pc[2]); st b = (st)RD_u##W(pc[3]);             \
+           if (unlikely(b == 0)) TRAP(VM_TRAP_INT_DIVIDE_BY_ZERO);                            \
+           WR_u##W(pc[1], b == -1 ? 0 : a % b); /* min % -1 would overflow in C */)           \
+    SIMPLE(i##W##_rem_u, 4, uint##W##_t a = RD_u##W(pc[2]); uint##W##_t b = RD_u##W(pc[3]);   \
+           if (unlikely(b == 0)) TRAP(VM_TRAP_INT_DIVIDE_BY_ZERO);                            \
+           WR_u##W(pc[1], a % b);)
     DIVISION_CASES(32, int32_t, INT32_MIN)
     DIVISION_CASES(64, int64_t, INT64_MIN)
 #undef DIVISION_CASES
 
     /* ---- trapping conversions ---- */
 #define TRUNC_CASE(id, in, ctype)                                                              \
-    CASE(id)                                                                                   \
-    {                                                                                          \
-        ctype v;                                                                               \
-        int rc = num_##id(RD_##in(pc[2]), &v);                                                 \
-        if (unlikely(rc))                                                                      \
-            TRAP(rc);                                                                          \
-        fp[pc[1]] = (sizeof(ctype) == 4) ? (uint64_t)(uint32_t)v : (uint64_t)v;                \
-        pc += 3;                                                                               \
-        NEXT();                                                                                \
-    }
+    SIMPLE(id, 3, ctype v; int rc = num_##id(RD_##in(pc[2]), &v); if (unlikely(rc)) TRAP(rc);  \
+           fp[pc[1]] = (sizeof(ctype) == 4) ? (uint64_t)(uint32_t)v : (uint64_t)v;)
     TRUNC_CASE(i32_trunc_f32_s, f32, int32_t)
     TRUNC_CASE(i32_trunc_f32_u, f32, uint32_t)
     TRUNC_CASE(i32_trunc_f64_s, f64, int32_t)

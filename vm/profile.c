@@ -7,7 +7,8 @@
 
 #include "code.h"
 
-enum { TOP = 60 };
+enum { TOP = 60 };             /* instructions listed */
+enum { PAIRS_PER_MILLE = 1 };  /* pairs listed: those at least this share of the total, in ‰ */
 
 static uint64_t op_count[VM_OP_COUNT];
 static uint64_t pair_count[VM_OP_COUNT][VM_OP_COUNT];
@@ -32,11 +33,13 @@ static int by_count_descending(const void *a, const void *b)
     return (x < y) - (x > y);
 }
 
-/* Prints the TOP most frequent of n entries, as shares of total. */
-static void print_top(FILE *f, profile_entry *e, size_t n, uint64_t total)
+/* Prints the most frequent of n entries, as shares of total: the first `limit`, and only those
+ * of at least min_count. */
+static void print_top(FILE *f, profile_entry *e, size_t n, uint64_t total, size_t limit,
+                      uint64_t min_count)
 {
     qsort(e, n, sizeof *e, by_count_descending);
-    for (size_t i = 0; i < n && i < TOP && e[i].count; i++) {
+    for (size_t i = 0; i < n && i < limit && e[i].count && e[i].count >= min_count; i++) {
         fprintf(f, "%14llu %5.2f%%  %s", (unsigned long long)e[i].count,
                 100.0 * (double)e[i].count / (double)total, vm_op_name[e[i].first]);
         if (e[i].second < VM_OP_COUNT)
@@ -61,14 +64,14 @@ __attribute__((destructor)) static void profile_report(void)
     for (uint32_t i = 0; i < VM_OP_COUNT; i++)
         e[n++] = (profile_entry){op_count[i], i, VM_OP_COUNT};
     fprintf(f, "instructions executed: %llu\n", (unsigned long long)total);
-    print_top(f, e, n, total);
+    print_top(f, e, n, total, TOP, 1);
     n = 0;
     for (uint32_t i = 0; i < VM_OP_COUNT; i++)
         for (uint32_t j = 0; j < VM_OP_COUNT; j++)
             if (pair_count[i][j])
                 e[n++] = (profile_entry){pair_count[i][j], i, j};
     fprintf(f, "\npairs:\n");
-    print_top(f, e, n, total);
+    print_top(f, e, n, total, n, total / 1000 * PAIRS_PER_MILLE);
 done:
     free(e);
     if (f && f != stderr)

@@ -1,6 +1,8 @@
 /* Dynamic instruction profile, for choosing superinstructions: a build with -DVM_PROFILE
  * counts every executed internal instruction and every pair of consecutive ones, and prints
- * the most frequent at exit (to the file named by WVM_PROFILE_OUT, else stderr). Without
+ * the most frequent at exit (to the file named by WVM_PROFILE_OUT, else stderr): the 60 most
+ * frequent instructions and every pair of at least 0.1 %. Such a build does not pair its code
+ * (vm/pairs.h), so that bench/tools/choose_pairs.py sees which pairs would run. Without
  * VM_PROFILE none of this exists. */
 #ifndef WVM_VM_PROFILE_H
 #define WVM_VM_PROFILE_H

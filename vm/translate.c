@@ -2393,6 +2393,9 @@ wasm_status vm_translate_ex(const wasm_module *m, uint32_t func_index,
         goto fail;
     if (t.meter != VM_METER_OFF || t.gas_func != VM_NO_GAS_FUNC) /* else there is no `fuel` */
         vm_code_fold_charges(t.code, t.ncode);
+#ifndef VM_PROFILE /* a profile is for choosing the pairs: it counts the unpaired code */
+    vm_code_pair(t.code, t.ncode);
+#endif
 
     code = calloc(1, sizeof *code);
     if (!code)
