@@ -1,24 +1,34 @@
 /* The pairing pass (pairs.h): the last pass over a function's translated code. */
 #include "code.h"
 
-/* The pair opcode of instruction a followed by instruction b, or 0 when there is none. */
-static uint32_t pair_opcode(uint32_t a, uint32_t b)
-{
-#define PAIR_SECOND_(x, y, ...)                                                                \
-    case VM_OP_##y: return VM_OP_##x##__##y;
-#define PAIR_FIRST_(x, ...)                                                                    \
-    case VM_OP_##x:                                                                            \
-        switch (b) {                                                                           \
-            VM_PAIRS_##x(PAIR_SECOND_, )                                                       \
-        default: return 0;                                                                     \
-        }
-    switch (a) {
-        VM_PAIR_FIRSTS(PAIR_FIRST_, )
-    default: return 0;
-    }
-#undef PAIR_FIRST_
-#undef PAIR_SECOND_
-}
+/* Dense indices of the first and of the second instructions of the pairs (0: none), and the
+ * pair opcode of each combination (0: no such pair): small tables, so that the pass costs a
+ * few loads per instruction (it runs over all code as it is loaded). */
+enum {
+    PAIR_NO_FIRST,
+#define PAIR_FIRST_INDEX_(x, ...) PAIR_FIRST_##x,
+    VM_PAIR_FIRSTS(PAIR_FIRST_INDEX_, ) PAIR_FIRSTS
+};
+enum {
+    PAIR_NO_SECOND,
+#define PAIR_SECOND_INDEX_(y, ...) PAIR_SECOND_##y,
+    VM_PAIR_SECONDS(PAIR_SECOND_INDEX_, ) PAIR_SECONDS
+};
+
+static const uint8_t first_index[VM_OP_COUNT] = {
+#define PAIR_FIRST_ENTRY_(x, ...) [VM_OP_##x] = PAIR_FIRST_##x,
+    VM_PAIR_FIRSTS(PAIR_FIRST_ENTRY_, )
+};
+static const uint8_t second_index[VM_OP_COUNT] = {
+#define PAIR_SECOND_ENTRY_(y, ...) [VM_OP_##y] = PAIR_SECOND_##y,
+    VM_PAIR_SECONDS(PAIR_SECOND_ENTRY_, )
+};
+static const uint16_t pair_opcode[PAIR_FIRSTS][PAIR_SECONDS] = {
+#define PAIR_ENTRY_(x, y, ...) [PAIR_FIRST_##x][PAIR_SECOND_##y] = VM_OP_##x##__##y,
+    VM_PAIR_LIST(PAIR_ENTRY_, )
+};
+_Static_assert(PAIR_FIRSTS <= UINT8_MAX && PAIR_SECONDS <= UINT8_MAX, "index tables too narrow");
+_Static_assert(VM_OP_COUNT <= UINT16_MAX, "pair table too narrow");
 
 /* Every instruction that has a pair with its successor becomes that pair, including the
  * second instruction of another pair: a pair runs its second instruction's own handler, so
@@ -30,7 +40,7 @@ void vm_code_pair(uint32_t *words, uint32_t nwords)
     while (pc < nwords) {
         uint32_t next = pc + vm_insn_length(words, pc);
         if (next < nwords) {
-            uint32_t pair = pair_opcode(words[pc], words[next]);
+            uint32_t pair = pair_opcode[first_index[words[pc]]][second_index[words[next]]];
             if (pair)
                 words[pc] = pair;
         }

@@ -8,7 +8,8 @@
  * they are chosen), grouped by first instruction: for each first instruction x,
  *   VM_FIRST_x                     defined (as `~, 1`) when x has pairs;
  *   VM_PAIRS_x(P, ...)             P(x, y, ...) for each pair x+y;
- * and VM_PAIR_FIRSTS(X, ...)       X(x, ...) for each first instruction x.
+ * and VM_PAIR_FIRSTS(X, ...)       X(x, ...) for each first instruction x;
+ *     VM_PAIR_SECONDS(X, ...)      X(y, ...) for each second instruction y.
  * A first instruction must be one whose handler is a SIMPLE one in interp.c: it always
  * continues with the next instruction (no branch, call, return or `fuel`). */
 #ifndef WVM_VM_PAIRS_H

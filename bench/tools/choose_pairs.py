@@ -117,6 +117,9 @@ def write(chosen):
                                ['P(%s, %s, __VA_ARGS__)' % (x, y) for y in by_first[x]]))
     lines.append(continued('#define VM_PAIR_FIRSTS(X, ...)',
                            ['X(%s, __VA_ARGS__)' % x for x in sorted(by_first)]))
+    seconds = sorted({y for ys in by_first.values() for y in ys})
+    lines.append(continued('#define VM_PAIR_SECONDS(X, ...)',
+                           ['X(%s, __VA_ARGS__)' % y for y in seconds]))
     with open(os.path.join(ROOT, 'vm/pairs.def'), 'w') as f:
         f.write('\n'.join(lines) + '\n')
 
