@@ -343,13 +343,7 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
     SIMPLE(select_test_imm, 6, fp[pc[1]] = (RD_u32(pc[4]) & pc[5]) ? fp[pc[2]] : fp[pc[3]];)
 
     /* ---- fuel ---- */
-    CASE(fuel)
-    {
-        if (unlikely(!charge(&fuel, imm64_at(pc + 1))))
-            TRAP(VM_TRAP_OUT_OF_FUEL);
-        pc += 3;
-        NEXT();
-    }
+    SIMPLE(fuel, 3, if (unlikely(!charge(&fuel, imm64_at(pc + 1)))) TRAP(VM_TRAP_OUT_OF_FUEL);)
     /* Charges computed by the program (calls to the gas function of instrumented modules):
      * as `fuel`, so that a short charge stops here and resuming retries it. */
 #define FUEL_DYN_CASE(id, in)                                                                  \

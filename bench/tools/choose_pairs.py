@@ -24,9 +24,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 PROF_BUILD = 'build-prof'
 HOT = 0.001
 STATIC_TOP = 200
-# Instructions that cannot begin a pair: they branch, call, return, charge fuel, or have
-# handlers that are not SIMPLE ones in vm/interp.c (the build fails if one slips through).
-NOT_FIRST = re.compile(r'^(br|call|ret|fuel|unreachable|memory_|table_|data_|elem_|ref_)'
+# Instructions that cannot begin a pair: they branch, call, return, charge computed fuel, or
+# have handlers that are not SIMPLE ones in vm/interp.c (the build fails if one slips through).
+NOT_FIRST = re.compile(r'^(br|call|ret|fuel_dyn|unreachable|memory_|table_|data_|elem_|ref_)'
                        r'|_br(_pt)?$')
 
 
