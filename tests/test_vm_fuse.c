@@ -155,6 +155,7 @@
 #include <string.h>
 
 #include "wvm.h"
+#include "module_env.h"
 #include "values.h"
 #include "../loader/module.h"
 #include "../vm/code.h"
@@ -331,37 +332,12 @@ static void vf_expect_count(uint32_t func_index, vm_opcode op, size_t want)
                  count, vm_op_name[op], want);
 }
 
-typedef struct {
-    wvm_engine *engine;
-    wvm_store *store;
-    wvm_instance *inst;
-    uint8_t *mem;
-} vf_env;
+typedef module_env vf_env;
 
-/* Instantiates the module in a new store whose engine meters as `metering` (with the
- * default cost model). */
+/* Instantiates the module in a new store whose engine meters as `metering`. */
 static void vf_open_metered(vf_env *e, wvm_meter_mode metering)
 {
-    wvm_config config;
-    wvm_config_default(&config);
-    config.metering = metering;
-    e->engine = wvm_engine_new(&config);
-    cr_assert_not_null(e->engine);
-    e->store = wvm_store_new(e->engine, NULL);
-    wvm_linker *linker = wvm_linker_new(e->engine);
-    wvm_module *module = NULL;
-    wvm_error err;
-    memset(&err, 0, sizeof err);
-    cr_assert_eq(wvm_module_new(e->engine, wasm_fuse, sizeof wasm_fuse, &module, &err), WVM_OK,
-                 "module: %s", err.message);
-    cr_assert_eq(wvm_linker_instantiate(linker, e->store, module, &e->inst, &err), WVM_OK,
-                 "instantiation: %s", err.message);
-    wvm_module_delete(module);
-    wvm_linker_delete(linker);
-    wvm_extern ext;
-    cr_assert(wvm_instance_export(e->inst, "mem", &ext));
-    e->mem = wvm_memory_data(ext.of.memory);
-    cr_assert_not_null(e->mem);
+    module_env_open(e, wasm_fuse, sizeof wasm_fuse, metering);
 }
 
 static void vf_open(vf_env *e)
@@ -371,8 +347,7 @@ static void vf_open(vf_env *e)
 
 static void vf_close(vf_env *e)
 {
-    wvm_store_delete(e->store);
-    wvm_engine_delete(e->engine);
+    module_env_close(e);
 }
 
 /* Calls export name; returns its status (results into r when it has one). */
@@ -389,14 +364,7 @@ static wvm_status vf_call(vf_env *e, const char *name, const wvm_val *args, size
 /* The module offset of the only instruction encoded as bytes[0..n). */
 static size_t vf_offset_of(const uint8_t *bytes, size_t n)
 {
-    size_t at = 0, found = 0;
-    for (size_t i = 0; i + n <= sizeof wasm_fuse; i++)
-        if (memcmp(wasm_fuse + i, bytes, n) == 0) {
-            at = i;
-            found++;
-        }
-    cr_assert_eq(found, 1, "the instruction occurs %zu times", found);
-    return at;
+    return module_offset_of(wasm_fuse, sizeof wasm_fuse, bytes, n);
 }
 
 /* Calls export name expecting a trap with code `trap` at module offset `offset`. */

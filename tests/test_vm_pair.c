@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "wvm.h"
+#include "module_env.h"
 #include "values.h"
 #include "../loader/module.h"
 #include "../vm/code.h"
@@ -79,40 +80,16 @@ static size_t vp_count_pairs(uint32_t func_index, vm_meter_mode meter)
     return pairs;
 }
 
-typedef struct {
-    wvm_engine *engine;
-    wvm_store *store;
-    wvm_instance *inst;
-    uint8_t *mem;
-} vp_env;
+typedef module_env vp_env;
 
 static void vp_open(vp_env *e, wvm_meter_mode metering)
 {
-    wvm_config config;
-    wvm_config_default(&config);
-    config.metering = metering;
-    e->engine = wvm_engine_new(&config);
-    cr_assert_not_null(e->engine);
-    e->store = wvm_store_new(e->engine, NULL);
-    wvm_linker *linker = wvm_linker_new(e->engine);
-    wvm_module *module = NULL;
-    wvm_error err;
-    memset(&err, 0, sizeof err);
-    cr_assert_eq(wvm_module_new(e->engine, wasm_pair, sizeof wasm_pair, &module, &err), WVM_OK,
-                 "module: %s", err.message);
-    cr_assert_eq(wvm_linker_instantiate(linker, e->store, module, &e->inst, &err), WVM_OK,
-                 "instantiation: %s", err.message);
-    wvm_module_delete(module);
-    wvm_linker_delete(linker);
-    wvm_extern ext;
-    cr_assert(wvm_instance_export(e->inst, "mem", &ext));
-    e->mem = wvm_memory_data(ext.of.memory);
+    module_env_open(e, wasm_pair, sizeof wasm_pair, metering);
 }
 
 static void vp_close(vp_env *e)
 {
-    wvm_store_delete(e->store);
-    wvm_engine_delete(e->engine);
+    module_env_close(e);
 }
 
 /* Calls export name with two i32 arguments (the first nargs of a, b); returns its status,
@@ -133,14 +110,7 @@ static wvm_status vp_call(vp_env *e, const char *name, size_t nargs, int32_t a, 
 /* The module offset of the only instruction encoded as bytes[0..n). */
 static size_t vp_offset_of(const uint8_t *bytes, size_t n)
 {
-    size_t at = 0, found = 0;
-    for (size_t i = 0; i + n <= sizeof wasm_pair; i++)
-        if (memcmp(wasm_pair + i, bytes, n) == 0) {
-            at = i;
-            found++;
-        }
-    cr_assert_eq(found, 1, "the instruction occurs %zu times", found);
-    return at;
+    return module_offset_of(wasm_pair, sizeof wasm_pair, bytes, n);
 }
 
 /* ---- tests ---- */

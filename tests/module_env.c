@@ -1,0 +1,47 @@
+/* A module instantiated for a test (module_env.h). */
+#include "module_env.h"
+
+#include <criterion/criterion.h>
+#include <string.h>
+
+void module_env_open(module_env *e, const uint8_t *bytes, size_t size, wvm_meter_mode metering)
+{
+    wvm_config config;
+    wvm_config_default(&config);
+    config.metering = metering;
+    e->engine = wvm_engine_new(&config);
+    cr_assert_not_null(e->engine);
+    e->store = wvm_store_new(e->engine, NULL);
+    wvm_linker *linker = wvm_linker_new(e->engine);
+    wvm_module *module = NULL;
+    wvm_error err;
+    memset(&err, 0, sizeof err);
+    cr_assert_eq(wvm_module_new(e->engine, bytes, size, &module, &err), WVM_OK, "module: %s",
+                 err.message);
+    cr_assert_eq(wvm_linker_instantiate(linker, e->store, module, &e->inst, &err), WVM_OK,
+                 "instantiation: %s", err.message);
+    wvm_module_delete(module);
+    wvm_linker_delete(linker);
+    wvm_extern ext;
+    cr_assert(wvm_instance_export(e->inst, "mem", &ext));
+    e->mem = wvm_memory_data(ext.of.memory);
+    cr_assert_not_null(e->mem);
+}
+
+void module_env_close(module_env *e)
+{
+    wvm_store_delete(e->store);
+    wvm_engine_delete(e->engine);
+}
+
+size_t module_offset_of(const uint8_t *bytes, size_t size, const uint8_t *instr, size_t n)
+{
+    size_t at = 0, found = 0;
+    for (size_t i = 0; i + n <= size; i++)
+        if (memcmp(bytes + i, instr, n) == 0) {
+            at = i;
+            found++;
+        }
+    cr_assert_eq(found, 1, "the instruction occurs %zu times", found);
+    return at;
+}
