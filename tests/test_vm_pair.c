@@ -115,11 +115,12 @@ static size_t vp_offset_of(const uint8_t *bytes, size_t n)
 
 /* ---- tests ---- */
 
-/* Every pair opcode is named x+y and has the format and length of x; x is no pair. */
+/* Every pair opcode (every opcode named x+y) has the format and length of x; x is no pair. */
 Test(vm_pair, opcodes_have_their_first_instruction_operands)
 {
-    size_t pairs = 0;
+    size_t pairs = 0, named = 0;
     for (uint32_t op = 0; op < VM_OP_COUNT; op++) {
+        named += strchr(vm_op_name[op], '+') != NULL;
         vm_opcode first = vm_op_unpaired(op);
         if (first == op)
             continue;
@@ -136,6 +137,7 @@ Test(vm_pair, opcodes_have_their_first_instruction_operands)
         cr_assert(second, "%s: no instruction named after the +", vm_op_name[op]);
     }
     cr_assert_gt(pairs, 0);
+    cr_assert_eq(pairs, named, "%zu pair opcodes by name, %zu by vm_op_unpaired", named, pairs);
 }
 
 /* The functions of the module are paired, so that the tests below run pairs: metered and

@@ -46,11 +46,13 @@ const char *const vm_op_name[VM_OP_COUNT] = {
 
 vm_opcode vm_op_unpaired(uint32_t op)
 {
-    static const uint16_t first[VM_OP_COUNT] = {
-#define PAIR_FIRST_(x, y, ...) [VM_OP_##x##__##y] = VM_OP_##x,
+    /* the first instruction plus one (opcode 0 begins pairs too); 0: op is no pair */
+    static const uint16_t first_plus_one[VM_OP_COUNT] = {
+#define PAIR_FIRST_(x, y, ...) [VM_OP_##x##__##y] = VM_OP_##x + 1,
         VM_PAIR_LIST(PAIR_FIRST_, )
     };
-    return op < VM_OP_COUNT && first[op] ? (vm_opcode)first[op] : (vm_opcode)op;
+    return op < VM_OP_COUNT && first_plus_one[op] ? (vm_opcode)(first_plus_one[op] - 1)
+                                                  : (vm_opcode)op;
 }
 
 uint32_t vm_insn_length_from_format(const uint32_t *words, uint32_t pc)
