@@ -11,7 +11,8 @@
  * and VM_PAIR_FIRSTS(X, ...)       X(x, ...) for each first instruction x;
  *     VM_PAIR_SECONDS(X, ...)      X(y, ...) for each second instruction y.
  * A first instruction must be one whose handler is a SIMPLE one in interp.c: it always
- * continues with the next instruction (no branch, call, return or `fuel`). */
+ * continues with the next instruction, or traps where it is (no branch, call or return; a
+ * `fuel` instruction may begin a pair). The build fails when one is not. */
 #ifndef WVM_VM_PAIRS_H
 #define WVM_VM_PAIRS_H
 
