@@ -78,8 +78,8 @@ def static_pairs(fuel):
 def choose():
     run(['make', '-j2', 'BUILD=' + PROF_BUILD, 'EXTRA_CFLAGS=-DVM_PROFILE',
          PROF_BUILD + '/wvm'])
-    if not os.path.exists(os.path.join(ROOT, 'build/bench/modinfo')):
-        run(['bash', 'bench/build-native.sh'], env=dict(os.environ, BUILD='build', WITH_TOOLS='1'))
+    run(['make', '-j2', 'build/libwvm.a'])  # for bench/tools/modinfo
+    run(['bash', 'bench/build-native.sh'], env=dict(os.environ, BUILD='build', WITH_TOOLS='1'))
     chosen = {}
     for fuel in (False, True):
         common = set(static_pairs(fuel))
