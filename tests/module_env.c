@@ -4,6 +4,21 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+vm_code *module_translate(const uint8_t *bytes, size_t size, uint32_t func_index,
+                          vm_meter_mode meter, const wasm_cost_model *costs, wasm_module *m)
+{
+    wasm_error err;
+    wasm_error_clear(&err);
+    memset(m, 0, sizeof *m);
+    cr_assert_eq(loader_decode(bytes, size, m, &err), WASM_OK, "decode: %s", err.message);
+    cr_assert_eq(loader_validate(m, &err), WASM_OK, "validate: %s", err.message);
+    vm_code *code = NULL;
+    cr_assert_eq(vm_translate(m, func_index, meter, costs, &code, &err), WASM_OK,
+                 "translate: %s", err.message);
+    cr_assert_not_null(code);
+    return code;
+}
+
 void module_env_open(module_env *e, const uint8_t *bytes, size_t size, wvm_meter_mode metering)
 {
     wvm_config config;

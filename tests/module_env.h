@@ -1,5 +1,5 @@
-/* A module instantiated for a test, alone in a new store (shared by the unit tests that run a
- * module of their own: tests/test_vm_fuse.c, tests/test_vm_pair.c). */
+/* A test's own module, translated (for tests of the translated code) or instantiated alone in a
+ * new store (for tests that run it): shared by the unit tests of the VM. */
 #ifndef WVM_TESTS_MODULE_ENV_H
 #define WVM_TESTS_MODULE_ENV_H
 
@@ -7,6 +7,16 @@
 #include <stdint.h>
 
 #include "wvm.h"
+#include "../loader/cost_model.h"
+#include "../loader/module.h"
+#include "../vm/code.h"
+
+/* Decodes and validates the module bytes[0..size) into *m, then translates its function
+ * func_index metered as `meter` with cost model `costs` (NULL: the default one); fails the
+ * test if a step fails. The module must outlive the code: free the code (vm_code_free), then
+ * the module (loader_free). */
+vm_code *module_translate(const uint8_t *bytes, size_t size, uint32_t func_index,
+                          vm_meter_mode meter, const wasm_cost_model *costs, wasm_module *m);
 
 typedef struct {
     wvm_engine *engine;

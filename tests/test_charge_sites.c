@@ -7,23 +7,18 @@
 #include "../loader/cost_model.h"
 #include "../loader/module.h"
 #include "../vm/code.h"
+#include "module_env.h"
 
 /* Decodes, validates and translates function 0 (no imports) with metering per block. */
 static vm_code *translate_metered(const uint8_t *bytes, size_t size, bool uniform,
                                   wasm_module *m)
 {
-    wasm_error err;
     wasm_cost_model costs;
     if (uniform)
         wasm_cost_model_uniform(&costs);
     else
         wasm_cost_model_default(&costs);
-    cr_assert_eq(loader_decode(bytes, size, m, &err), WASM_OK, "%s", err.message);
-    cr_assert_eq(loader_validate(m, &err), WASM_OK, "%s", err.message);
-    vm_code *code = NULL;
-    cr_assert_eq(vm_translate(m, 0, VM_METER_BLOCKS, &costs, &code, &err), WASM_OK, "%s",
-                 err.message);
-    return code;
+    return module_translate(bytes, size, 0, VM_METER_BLOCKS, &costs, m);
 }
 
 static void expect_sites(const vm_code *code, const vm_charge_site *want, uint32_t n)

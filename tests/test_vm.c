@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "wvm.h"
+#include "module_env.h"
 #include "values.h"
 #include "../loader/module.h"
 #include "../vm/code.h"
@@ -1420,21 +1421,12 @@ static const uint8_t wasm_tr[] = {
     0x00, 0x0b, 0x20, 0x00, 0x0b,
 };
 
-/* Decodes, validates and translates function func_index of bytes. The module must outlive
- * the code: release both with vt_code_free. */
+/* Decodes, validates and translates function func_index of bytes, unmetered. The module must
+ * outlive the code: release both with vt_code_free. */
 static vm_code *vt_translate(const uint8_t *bytes, size_t size, wasm_module *m,
                              uint32_t func_index)
 {
-    wasm_error err;
-    wasm_error_clear(&err);
-    memset(m, 0, sizeof *m);
-    cr_assert_eq(loader_decode(bytes, size, m, &err), WASM_OK, "decode: %s", err.message);
-    cr_assert_eq(loader_validate(m, &err), WASM_OK, "validate: %s", err.message);
-    vm_code *code = NULL;
-    cr_assert_eq(vm_translate(m, func_index, VM_METER_OFF, NULL, &code, &err), WASM_OK, "translate: %s",
-                 err.message);
-    cr_assert_not_null(code);
-    return code;
+    return module_translate(bytes, size, func_index, VM_METER_OFF, NULL, m);
 }
 
 static void vt_code_free(vm_code *code, wasm_module *m)

@@ -269,16 +269,7 @@ static const uint8_t wasm_fuse[] = {
 
 static vm_code *vf_translate(wasm_module *m, uint32_t func_index)
 {
-    wasm_error err;
-    wasm_error_clear(&err);
-    memset(m, 0, sizeof *m);
-    cr_assert_eq(loader_decode(wasm_fuse, sizeof wasm_fuse, m, &err), WASM_OK, "decode: %s",
-                 err.message);
-    cr_assert_eq(loader_validate(m, &err), WASM_OK, "validate: %s", err.message);
-    vm_code *code = NULL;
-    cr_assert_eq(vm_translate(m, func_index, VM_METER_OFF, NULL, &code, &err), WASM_OK,
-                 "translate: %s", err.message);
-    return code;
+    return module_translate(wasm_fuse, sizeof wasm_fuse, func_index, VM_METER_OFF, NULL, m);
 }
 
 /* The opcodes of code's instructions, in order, into ops (at most cap); returns the count.

@@ -63,15 +63,7 @@ enum { FUNCS = 4 };
 static size_t vp_count_pairs(uint32_t func_index, vm_meter_mode meter)
 {
     wasm_module m;
-    wasm_error err;
-    wasm_error_clear(&err);
-    memset(&m, 0, sizeof m);
-    cr_assert_eq(loader_decode(wasm_pair, sizeof wasm_pair, &m, &err), WASM_OK, "decode: %s",
-                 err.message);
-    cr_assert_eq(loader_validate(&m, &err), WASM_OK, "validate: %s", err.message);
-    vm_code *code = NULL;
-    cr_assert_eq(vm_translate(&m, func_index, meter, NULL, &code, &err), WASM_OK,
-                 "translate: %s", err.message);
+    vm_code *code = module_translate(wasm_pair, sizeof wasm_pair, func_index, meter, NULL, &m);
     size_t pairs = 0;
     for (uint32_t pc = 0; pc < code->nwords; pc += vm_insn_length(code->words, pc))
         pairs += vm_op_unpaired(code->words[pc]) != code->words[pc];
