@@ -629,16 +629,15 @@ static void emit_jump(tr_state *t, tr_frame *f)
 {
     static const struct {
         vm_opcode op, with_br;
-        uint32_t words;
     } forms[] = {
-        {VM_OP_copy, VM_OP_copy_br, 3},
-        {VM_OP_copy2, VM_OP_copy2_br, 5},
-        {VM_OP_i32_add_imm, VM_OP_i32_add_imm_br, 4},
+        {VM_OP_copy, VM_OP_copy_br},
+        {VM_OP_copy2, VM_OP_copy2_br},
+        {VM_OP_i32_add_imm, VM_OP_i32_add_imm_br},
     };
     uint32_t pos = t->nmap && !t->fuel_pending ? t->map[t->nmap - 1].pos : NO_POS;
     for (size_t i = 0; pos != NO_POS && pos >= t->label_pos && i < sizeof forms / sizeof *forms;
          i++) {
-        if (t->code[pos] == (uint32_t)forms[i].op && pos + forms[i].words == t->ncode) {
+        if (t->code[pos] == (uint32_t)forms[i].op && pos + vm_op_words[forms[i].op] == t->ncode) {
             t->code[pos] = forms[i].with_br;
             t->last_pos = NO_POS;
             t->copy_pos = NO_POS;
