@@ -333,8 +333,11 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
 #include "vmops.def"
 
     /* ---- data movement ---- */
-    SIMPLE(copy, 3, fp[pc[1]] = fp[pc[2]];)
-    SIMPLE(copy2, 5, fp[pc[1]] = fp[pc[2]]; fp[pc[3]] = fp[pc[4]];)
+    /* (the work of copy and copy2, which copy_br and copy2_br do before they branch) */
+#define COPY_WORK fp[pc[1]] = fp[pc[2]];
+#define COPY2_WORK COPY_WORK fp[pc[3]] = fp[pc[4]];
+    SIMPLE(copy, 3, COPY_WORK)
+    SIMPLE(copy2, 5, COPY2_WORK)
     SIMPLE(const32, 3, fp[pc[1]] = pc[2];)
     SIMPLE(const64, 4, fp[pc[1]] = imm64_at(pc + 2);)
     SIMPLE(i32_mul_imm_add, 5, WR_u32(pc[1], RD_u32(pc[2]) * pc[3] + RD_u32(pc[4]));)
@@ -375,8 +378,8 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
         NEXT();                                                                                \
     }
     JUMP_CASES(br, , 1)
-    JUMP_CASES(copy_br, fp[pc[1]] = fp[pc[2]];, 3)
-    JUMP_CASES(copy2_br, fp[pc[1]] = fp[pc[2]]; fp[pc[3]] = fp[pc[4]];, 5)
+    JUMP_CASES(copy_br, COPY_WORK, 3)
+    JUMP_CASES(copy2_br, COPY2_WORK, 5)
     JUMP_CASES(i32_add_imm_br, WR_u32(pc[1], RD_u32(pc[2]) + pc[3]);, 4)
 #undef JUMP_CASES
     /* The single-slot conditional branches: the condition on the slot pc[1]. */
