@@ -234,6 +234,9 @@ bench-check: $(BUILD)/wvm
 	@BUILD=$(BUILD) bench/check.sh
 
 SANITIZE_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+# The sanitizer build also checks every forwarded operand against its slot (vm/interp.c:
+# VM_FWD_CHECK), so that the tests and the spec suite find a wrong forwarding.
+SANITIZE_CHECKS = -DVM_FWD_CHECK
 # Leak detection is on for every program run (unit tests, spec harness, CLI, examples). A
 # leak or memory error makes the program exit with status 23 (ASan's default, 1, is also
 # the CLI's status for a trap, so tests/examples.sh and tests/cli_fuel.sh would accept it);
@@ -242,7 +245,7 @@ sanitize:
 	@ASAN_OPTIONS="detect_leaks=1:exitcode=23:$${ASAN_OPTIONS:-}" \
 	UBSAN_OPTIONS="print_stacktrace=1:$${UBSAN_OPTIONS:-}" \
 	$(MAKE) --no-print-directory test BUILD=build-asan OPT=-O1 \
-	    EXTRA_CFLAGS="$(EXTRA_CFLAGS) $(SANITIZE_FLAGS)" \
+	    EXTRA_CFLAGS="$(EXTRA_CFLAGS) $(SANITIZE_FLAGS) $(SANITIZE_CHECKS)" \
 	    EXTRA_LDFLAGS="$(EXTRA_LDFLAGS) $(SANITIZE_FLAGS)"
 
 clang:

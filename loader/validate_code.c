@@ -714,6 +714,17 @@ static bool validate_body(vctx *c)
         }
         c->ins = r->pos;
         uint32_t op = *r->pos++;
+        /* local.get, local.set and local.tee (about a third of compiled code), ahead of the
+         * table and of op_special */
+        if (op - WASM_OP_local_get <= WASM_OP_local_tee - WASM_OP_local_get) {
+            uint32_t x;
+            uint8_t t = VT_UNKNOWN;
+            if (!reader_u32(r, &x) || !local_type(c, x, &t) ||
+                (op != WASM_OP_local_get && !pop_expect(c, t)) ||
+                (op != WASM_OP_local_set && !push(c, t)))
+                return false;
+            continue;
+        }
         if (unlikely(op >= 0xFC)) {
             if (op == 0xFC) {
                 uint32_t sub;

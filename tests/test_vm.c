@@ -1496,6 +1496,22 @@ Test(vm, instruction_lengths_match_formats)
     }
 }
 
+/* The offset words computed from the formats at compile time (vm_op_offset_word) are where the
+ * formats put their first 'o', every letter before it being one word. */
+Test(vm, offset_words_match_formats)
+{
+    size_t branches = 0;
+    for (uint32_t op = 0; op < VM_OP_COUNT; op++) {
+        const char *f = vm_op_format[op], *o = strchr(f, 'o');
+        cr_assert_eq(vm_op_offset_word[op], o ? (uint32_t)(o - f) + 1 : 0, "%s", vm_op_name[op]);
+        branches += o != NULL;
+        for (const char *p = f; o && p < o; p++)
+            cr_assert(*p != 'l' && *p != 'T', "%s: a letter of two or more words before 'o'",
+                      vm_op_name[op]);
+    }
+    cr_assert_gt(branches, 50);
+}
+
 /* local.get / local.set produce no code of their own: the add reads the parameters and
  * writes the local directly. */
 Test(vm, translator_locals_become_operands)

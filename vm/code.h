@@ -18,6 +18,13 @@ typedef enum {
 #define VM_PAIR_ENUM_(x, y, ...) VM_OP_##x##__##y,
     VM_PAIR_LIST(VM_PAIR_ENUM_, )
 #undef VM_PAIR_ENUM_
+/* the forwarding variants y^k and the forwarded pairs x+y^k (pairs.h) */
+#define VM_VARIANT_ENUM_(y, k, ...) VM_OP_##y##__f##k,
+    VM_VARIANT_LIST(VM_VARIANT_ENUM_, )
+#undef VM_VARIANT_ENUM_
+#define VM_FWD_ENUM_(x, y, k, ...) VM_OP_##x##__##y##__f##k,
+    VM_FWD_LIST(VM_FWD_ENUM_, )
+#undef VM_FWD_ENUM_
     VM_OP_COUNT
 } vm_opcode;
 
@@ -31,6 +38,16 @@ extern const char *const vm_op_name[VM_OP_COUNT];
 /* Length in words of each internal instruction, opcode included, from its format; 0 when the
  * length varies (a 'T' operand). */
 extern const uint8_t vm_op_words[VM_OP_COUNT];
+
+/* The words of an instruction (bit i: word i, the opcode being word 0) that hold its
+ * destination slots ('d') and its source slots ('s'), up to its first operand of other than
+ * one word ('l', 'T'). (A pair opcode has its first instruction's, a variant its
+ * instruction's.) */
+extern const uint8_t vm_op_dest_words[VM_OP_COUNT];
+extern const uint8_t vm_op_source_words[VM_OP_COUNT];
+/* The word of an instruction holding its first branch offset ('o'), the opcode being word 0;
+ * 0 when it has none. */
+extern const uint8_t vm_op_offset_word[VM_OP_COUNT];
 
 /* The length in words of the instruction at words[pc], read from its format (the slow path of
  * vm_insn_length; right for any instruction). */
@@ -79,12 +96,26 @@ size_t vm_code_wasm_offset(const vm_code *code, uint32_t pos);
 #define FUEL_WORDS 3
 
 /* Lets branches pay the charges of the metered blocks they enter (the paying forms of
- * vmops.def): run once on a function's complete code. */
-void vm_code_fold_charges(uint32_t *words, uint32_t nwords);
-/* Turns each instruction that has a pair opcode with the instruction after it into that pair
- * (pairs.h). Runs last, on the complete code of a function: no other pass reads opcodes after
- * it. */
-void vm_code_pair(uint32_t *words, uint32_t nwords);
+ * vmops.def): run once on a function's complete code. starts[0..nstarts) are the positions of
+ * all its instructions, in order (its source map, which has one entry per instruction), so
+ * that the passes need not decode instruction lengths one after another. */
+void vm_code_fold_charges(uint32_t *words, uint32_t nwords, const vm_srcmap_entry *starts,
+                          uint32_t nstarts);
+/* Turns each instruction that has a pair opcode with the instruction after it into that pair,
+ * and forwards values (pairs.h); starts as for vm_code_fold_charges, and targets[0..ntargets)
+ * are the targets of the code's branches (repeats allowed). Runs last, on the complete code of
+ * a function: no other pass reads opcodes after it. False when out of memory (the code is then
+ * unchanged or partly paired, and runs the same). */
+bool vm_code_pair(uint32_t *words, uint32_t nwords, const vm_srcmap_entry *starts,
+                  uint32_t nstarts, const uint32_t *targets, uint32_t ntargets);
+/* Words that must be readable past the end of the code passed to vm_code_pair. */
+#define VM_FWD_PADDING VM_FWD_OPERANDS
+/* Operands a forwarded pair may forward to: words 1 .. VM_FWD_OPERANDS - 1. */
+#define VM_FWD_OPERANDS 8
+/* The operand k of the instruction at y, its successor, that reads the slot the instruction
+ * at x writes (its operand 1), and that y does not write before: what a forwarded pair x+y^k
+ * forwards (pairs.h); 0 when there is none. */
+uint32_t vm_forwarded_operand(const uint32_t *x, const uint32_t *y);
 
 /* Writes a human-readable listing of code to f (for debugging and tests). */
 void vm_code_dump(const vm_code *code, FILE *f);

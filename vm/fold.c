@@ -17,15 +17,6 @@ static const uint8_t fold_kind[VM_OP_COUNT] = {
     [VM_OP_br_table] = FOLD_BR_TABLE,
 };
 
-/* The index of the branch offset word ('o') in op's operands, counting the opcode as 0. */
-static uint32_t offset_index(uint32_t op)
-{
-    uint32_t i = 1;
-    for (const char *f = vm_op_format[op]; *f != 'o'; f++)
-        i++;
-    return i;
-}
-
 static bool is_charge(const uint32_t *words, uint32_t nwords, uint32_t pos)
 {
     return pos < nwords && words[pos] == VM_OP_fuel;
@@ -38,18 +29,18 @@ static bool is_charge(const uint32_t *words, uint32_t nwords, uint32_t pos)
  * offset moved past the `fuel` instruction (FUEL_WORDS words), where it continues when paid,
  * so the interpreter needs no extra step for that; it reads the charge just before it.
  * (br_table_pt keeps its offsets: its targets may or may not be charges.) */
-void vm_code_fold_charges(uint32_t *words, uint32_t nwords)
+void vm_code_fold_charges(uint32_t *words, uint32_t nwords, const vm_srcmap_entry *starts,
+                          uint32_t nstarts)
 {
-    uint32_t pc = 0;
-    while (pc < nwords) {
-        uint32_t op = words[pc];
-        uint32_t len = vm_insn_length(words, pc);
+    for (uint32_t i = 0; i < nstarts; i++) {
+        uint32_t pc = starts[i].pos, op = words[pc];
         switch (fold_kind[op]) {
         case FOLD_COND: {
-            uint32_t off = pc + offset_index(op);
+            uint32_t off = pc + vm_op_offset_word[op];
             uint32_t target = off + (uint32_t)(int32_t)words[off];
+            uint32_t next = i + 1 < nstarts ? starts[i + 1].pos : nwords;
             bool taken = is_charge(words, nwords, target);
-            bool fallthrough = is_charge(words, nwords, pc + len);
+            bool fallthrough = is_charge(words, nwords, next);
             /* id, id_pt, id_pf, id_pb are consecutive (vmops.def) */
             words[pc] = op + (taken ? 1 : 0) + (fallthrough ? 2 : 0);
             if (taken)
@@ -57,7 +48,7 @@ void vm_code_fold_charges(uint32_t *words, uint32_t nwords)
             break;
         }
         case FOLD_BR: {
-            uint32_t off = pc + offset_index(op);
+            uint32_t off = pc + vm_op_offset_word[op];
             if (is_charge(words, nwords, off + (uint32_t)(int32_t)words[off])) {
                 words[pc] = op + 1;
                 words[off] += FUEL_WORDS;
@@ -66,8 +57,8 @@ void vm_code_fold_charges(uint32_t *words, uint32_t nwords)
         }
         case FOLD_BR_TABLE: {
             uint32_t n = words[pc + 2];
-            for (uint32_t i = 0; i <= n; i++) {
-                uint32_t w = pc + 3 + i;
+            for (uint32_t j = 0; j <= n; j++) {
+                uint32_t w = pc + 3 + j;
                 if (is_charge(words, nwords, w + (uint32_t)(int32_t)words[w])) {
                     words[pc] = VM_OP_br_table_pt;
                     break;
@@ -78,6 +69,5 @@ void vm_code_fold_charges(uint32_t *words, uint32_t nwords)
         default:
             break;
         }
-        pc += len;
     }
 }

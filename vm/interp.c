@@ -19,14 +19,60 @@
 #define CT_u64 uint64_t
 #define CT_f32 float
 #define CT_f64 double
-#define RD_u32(s) ((uint32_t)fp[s])
-#define RD_u64(s) (fp[s])
-#define RD_f32(s) num_f32_from_bits((uint32_t)fp[s])
-#define RD_f64(s) num_f64_from_bits(fp[s])
-#define WR_u32(s, v) (fp[s] = (uint32_t)(v))
-#define WR_u64(s, v) (fp[s] = (uint64_t)(v))
-#define WR_f32(s, v) (fp[s] = num_f32_bits(v))
-#define WR_f64(s, v) (fp[s] = num_f64_bits(v))
+/* Slot reads and writes. Forwarding (pairs.h): every write of a slot also leaves the value in
+ * variables the compiler keeps in registers: its bits in fwd, and a float also in fwd_f32 or
+ * fwd_f64 (so that a float read needs no move from a general register). In a forwarding
+ * variant's scope the constant fwd_pos names the operand word whose read takes the value the
+ * variable of its class held on entry (fwd_in...) instead of the slot; elsewhere it is 0, the
+ * opcode word: no operand. vm_forwarded_operand forwards a float read only from a float write
+ * of its width. A float's bits go to fwd by an asm statement: as an assignment, it made gcc
+ * load the handler's float operands through general registers, adding latency. */
+#define FORWARDED(s) (&(s) == pc + fwd_pos)
+#define RD_u32(s) ((uint32_t)RD_u64(s))
+#define RD_u64(s) (FORWARDED(s) ? FWD_CHECKED(s, fwd_in, ) : fp[s])
+#define RD_f32(s)                                                                              \
+    (FORWARDED(s) ? FWD_CHECKED(s, fwd_in_f32, num_f32_bits) : num_f32_from_bits((uint32_t)fp[s]))
+#define RD_f64(s)                                                                              \
+    (FORWARDED(s) ? FWD_CHECKED(s, fwd_in_f64, num_f64_bits) : num_f64_from_bits(fp[s]))
+#define WR_u32(s, v) (fp[s] = fwd = (uint32_t)(v))
+#define WR_u64(s, v) (fp[s] = fwd = (uint64_t)(v))
+#define WR_f32(s, v)                                                                           \
+    ({                                                                                         \
+        float t_ = (v);                                                                        \
+        fp[s] = num_f32_bits(fwd_f32 = t_);                                                    \
+        fwd = FLOAT_BITS_TO_GPR(t_, uint32_t, "movd");                                         \
+    })
+#define WR_f64(s, v)                                                                           \
+    ({                                                                                         \
+        double t_ = (v);                                                                       \
+        fp[s] = num_f64_bits(fwd_f64 = t_);                                                    \
+        fwd = FLOAT_BITS_TO_GPR(t_, uint64_t, "movq");                                         \
+    })
+#if defined(__x86_64__) && defined(__GNUC__)
+#define FLOAT_BITS_TO_GPR(x, type, insn)                                                       \
+    ({                                                                                         \
+        type b_;                                                                               \
+        __asm__(insn " %1, %0" : "=r"(b_) : "x"(x));                                           \
+        b_;                                                                                    \
+    })
+#else /* (elsewhere the plain conversion; the pitfall is gcc's on x86-64) */
+#define FLOAT_BITS_TO_GPR(x, type, insn)                                                       \
+    (sizeof(x) == 4 ? (type)num_f32_bits((float)(x)) : (type)num_f64_bits((double)(x)))
+#endif
+#ifdef VM_FWD_CHECK
+/* (a checking build: a forwarded value must be the slot's, else the process aborts) */
+#define FWD_CHECKED(s, value, bits)                                                            \
+    ((uint64_t)bits(value) == fp[s] ? (value) : (fwd_mismatch(pc, bits(value), fp[s]), (value)))
+#include <stdlib.h>
+static void fwd_mismatch(const uint32_t *pc, vm_slot fwd, vm_slot slot)
+{
+    fprintf(stderr, "wvm: forwarded operand mismatch at opcode %u: %llx, slot holds %llx\n",
+            (unsigned)*pc, (unsigned long long)fwd, (unsigned long long)slot);
+    abort();
+}
+#else
+#define FWD_CHECKED(s, value, bits) (value)
+#endif
 
 /* Branch to the offset stored in word w (relative to w itself). */
 #define JUMP_VIA(w) (pc = (w) + (int32_t) * (w))
@@ -76,33 +122,16 @@ static inline uint64_t imm64_at(const uint32_t *w)
 /* The four forms of a conditional branch (VM_BR in vmops.def): after `decls`, it branches
  * when `cond` holds to the offset in word pc[off]; the instruction is len words long. */
 #define BRANCH_CASES(id, decls, cond, off, len)                                                \
-    CASE(id)                                                                                   \
-    {                                                                                          \
-        decls if (cond) JUMP_VIA(pc + (off));                                                  \
-        else pc += (len);                                                                      \
-        NEXT();                                                                                \
-    }                                                                                          \
-    CASE(id##_pt)                                                                              \
-    {                                                                                          \
-        decls if (cond) ENTER_PAID(pc + (off) + (int32_t)pc[off]);                             \
-        else pc += (len);                                                                      \
-        NEXT();                                                                                \
-    }                                                                                          \
-    CASE(id##_pf)                                                                              \
-    {                                                                                          \
-        decls if (cond) JUMP_VIA(pc + (off));                                                  \
-        else ENTER_PAYING(pc + (len));                                                         \
-        NEXT();                                                                                \
-    }                                                                                          \
-    CASE(id##_pb)                                                                              \
-    {                                                                                          \
-        decls if (cond) ENTER_PAID(pc + (off) + (int32_t)pc[off]);                             \
-        else ENTER_PAYING(pc + (len));                                                         \
-        NEXT();                                                                                \
-    }
+    HANDLER(id, decls if (cond) JUMP_VIA(pc + (off)); else pc += (len); NEXT();)                \
+    HANDLER(id##_pt, decls if (cond) ENTER_PAID(pc + (off) + (int32_t)pc[off]);                 \
+            else pc += (len); NEXT();)                                                         \
+    HANDLER(id##_pf, decls if (cond) JUMP_VIA(pc + (off)); else ENTER_PAYING(pc + (len));       \
+            NEXT();)                                                                           \
+    HANDLER(id##_pb, decls if (cond) ENTER_PAID(pc + (off) + (int32_t)pc[off]);                 \
+            else ENTER_PAYING(pc + (len)); NEXT();)
 
 #ifdef VM_PROFILE
-#define PROFILE_STEP() vm_profile_step(*pc)
+#define PROFILE_STEP() vm_profile_step(pc)
 #else
 #define PROFILE_STEP() ((void)0)
 #endif
@@ -206,6 +235,12 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
 #define PAIR_TABLE_ENTRY(x, y, ...) [VM_OP_##x##__##y] = &&L_##x##__##y,
         VM_PAIR_LIST(PAIR_TABLE_ENTRY, )
 #undef PAIR_TABLE_ENTRY
+#define FWD_TABLE_ENTRY(x, y, k, ...) [VM_OP_##x##__##y##__f##k] = &&L_##x##__##y##__f##k,
+        VM_FWD_LIST(FWD_TABLE_ENTRY, )
+#undef FWD_TABLE_ENTRY
+#define VARIANT_TABLE_ENTRY(y, k, ...) [VM_OP_##y##__f##k] = &&L_##y##__f##k,
+        VM_VARIANT_LIST(VARIANT_TABLE_ENTRY, )
+#undef VARIANT_TABLE_ENTRY
     };
 #endif
     vm_instance *inst = func->instance;
@@ -226,17 +261,45 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
     vm_frame *const frame_limit = ex->frames + ex->max_depth;
     vm_slot *const stack_end = ex->stack_end;
     REFRESH_MEMORY();
+    /* Forwarding (pairs.h, RD_u64): the value last written to a slot, and the operand of the
+     * running handler that reads it (none here; the variants redeclare fwd_pos). */
+    vm_slot fwd = 0;
+    float fwd_f32 = 0;
+    double fwd_f64 = 0;
+    enum { fwd_pos = 0 };
+    __attribute__((unused)) const vm_slot fwd_in = 0;
+    __attribute__((unused)) const float fwd_in_f32 = 0;
+    __attribute__((unused)) const double fwd_in_f64 = 0;
 
     DISPATCH_BEGIN()
 
-    /* A handler that always continues with the next instruction, len words on: its case, and
-     * the case of each pair it begins (pairs.h), which does the same work and then jumps
-     * straight to the handler of the pair's second instruction. The work is `...`. */
+    /* A handler: its case, and its forwarding variants (pairs.h): y^k, the same work with its
+     * operand k read from fwd. The work is `...`, which ends in NEXT() or another jump. */
+#define HANDLER(id, ...)                                                                       \
+    CASE(id) { __VA_ARGS__ }                                                                   \
+    VM_VARIANTS_OF(id, VARIANT_CASE, __VA_ARGS__)
+#define VARIANT_CASE(y, k, ...)                                                                \
+    CASE(y##__f##k)                                                                            \
+    {                                                                                          \
+        enum { fwd_pos = k };                                                                  \
+        __attribute__((unused)) const vm_slot fwd_in = fwd;                                    \
+        __attribute__((unused)) const float fwd_in_f32 = fwd_f32;                              \
+        __attribute__((unused)) const double fwd_in_f64 = fwd_f64;                             \
+        __VA_ARGS__                                                                            \
+    }
+    /* A handler that always continues with the next instruction, len words on: its case and
+     * variants, and the case of each pair it begins (pairs.h), which does the same work and
+     * then jumps straight to the handler of the pair's second instruction, y, or, for a
+     * forwarded pair x+y^k, to y's variant y^k (x's work left its result in fwd). The work is
+     * `...`. */
 #define SIMPLE(id, len, ...)                                                                   \
-    CASE(id) { __VA_ARGS__ pc += (len); NEXT(); }                                              \
-    VM_PAIRS_OF(id, PAIR_CASE, len, __VA_ARGS__)
+    HANDLER(id, __VA_ARGS__ pc += (len); NEXT();)                                              \
+    VM_PAIRS_OF(id, PAIR_CASE, len, __VA_ARGS__)                                               \
+    VM_FWDS_OF(id, FWD_PAIR_CASE, len, __VA_ARGS__)
 #define PAIR_CASE(x, y, len, ...)                                                              \
     CASE(x##__##y) { __VA_ARGS__ pc += (len); goto L_##y; }
+#define FWD_PAIR_CASE(x, y, k, len, ...)                                                       \
+    CASE(x##__##y##__f##k) { __VA_ARGS__ pc += (len); goto L_##y##__f##k; }
 
     /* ---- families generated from vmops.def ---- */
 #define VM_BIN(id, in, out, expr)                                                              \
@@ -268,9 +331,10 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
     BRANCH_CASES(br_##id##_imm_radd, CT_##in a = RD_##in(pc[2]) + RD_##in(pc[3]);              \
                  WR_##in(pc[1], a); CT_##in b = (CT_##in)(int32_t)pc[4];, expr, 5, 6)          \
     SIMPLE(select_##id, 6, CT_##in a = RD_##in(pc[4]); CT_##in b = RD_##in(pc[5]);            \
-           fp[pc[1]] = (expr) ? fp[pc[2]] : fp[pc[3]];)                                        \
+           WR_u64(pc[1], (expr) ? RD_u64(pc[2]) : RD_u64(pc[3]));)                             \
     SIMPLE(select_##id##_imm, 6, CT_##in a = RD_##in(pc[4]);                                   \
-           CT_##in b = (CT_##in)(int32_t)pc[5]; fp[pc[1]] = (expr) ? fp[pc[2]] : fp[pc[3]];)
+           CT_##in b = (CT_##in)(int32_t)pc[5];                                                 \
+           WR_u64(pc[1], (expr) ? RD_u64(pc[2]) : RD_u64(pc[3]));)
 /* Memory types of the `in` types, and the value of their bits. */
 #define MT_u32 uint32_t
 #define MT_u64 uint64_t
@@ -334,16 +398,17 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
 
     /* ---- data movement ---- */
     /* (the work of copy and copy2, which copy_br and copy2_br do before they branch) */
-#define COPY_WORK fp[pc[1]] = fp[pc[2]];
-#define COPY2_WORK COPY_WORK fp[pc[3]] = fp[pc[4]];
+#define COPY_WORK WR_u64(pc[1], RD_u64(pc[2]));
+#define COPY2_WORK COPY_WORK WR_u64(pc[3], RD_u64(pc[4]));
     SIMPLE(copy, 3, COPY_WORK)
     SIMPLE(copy2, 5, COPY2_WORK)
-    SIMPLE(const32, 3, fp[pc[1]] = pc[2];)
-    SIMPLE(const64, 4, fp[pc[1]] = imm64_at(pc + 2);)
+    SIMPLE(const32, 3, WR_u64(pc[1], pc[2]);)
+    SIMPLE(const64, 4, WR_u64(pc[1], imm64_at(pc + 2));)
     SIMPLE(i32_mul_imm_add, 5, WR_u32(pc[1], RD_u32(pc[2]) * pc[3] + RD_u32(pc[4]));)
     SIMPLE(i32_lea, 6, WR_u32(pc[1], RD_u32(pc[2]) + (RD_u32(pc[3]) << (pc[4] & 31)) + pc[5]);)
-    SIMPLE(select, 5, fp[pc[1]] = RD_u32(pc[4]) ? fp[pc[2]] : fp[pc[3]];)
-    SIMPLE(select_test_imm, 6, fp[pc[1]] = (RD_u32(pc[4]) & pc[5]) ? fp[pc[2]] : fp[pc[3]];)
+    SIMPLE(select, 5, WR_u64(pc[1], RD_u32(pc[4]) ? RD_u64(pc[2]) : RD_u64(pc[3]));)
+    SIMPLE(select_test_imm, 6,
+           WR_u64(pc[1], (RD_u32(pc[4]) & pc[5]) ? RD_u64(pc[2]) : RD_u64(pc[3]));)
 
     /* ---- fuel ---- */
     SIMPLE(fuel, 3, if (unlikely(!charge(&fuel, imm64_at(pc + 1)))) TRAP(VM_TRAP_OUT_OF_FUEL);)
@@ -367,16 +432,8 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
      * (vmops.def), each after its own work (`effect`), to the offset in word pc[off]; and the
      * paying form of each (the next opcode), which enters the target's metered block. */
 #define JUMP_CASES(id, effect, off)                                                            \
-    CASE(id)                                                                                   \
-    {                                                                                          \
-        effect JUMP_VIA(pc + (off));                                                           \
-        NEXT();                                                                                \
-    }                                                                                          \
-    CASE(id##_pt)                                                                              \
-    {                                                                                          \
-        effect ENTER_PAID(pc + (off) + (int32_t)pc[off]);                                      \
-        NEXT();                                                                                \
-    }
+    HANDLER(id, effect JUMP_VIA(pc + (off)); NEXT();)                                          \
+    HANDLER(id##_pt, effect ENTER_PAID(pc + (off) + (int32_t)pc[off]); NEXT();)
     JUMP_CASES(br, , 1)
     JUMP_CASES(copy_br, COPY_WORK, 3)
     JUMP_CASES(copy2_br, COPY2_WORK, 5)
@@ -405,31 +462,11 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
     BRANCH_CASES(br_i32_load_nz, LOADED(uint32_t), v != 0, 5, 6)
     BRANCH_CASES(br_i32_load_z, LOADED(uint32_t), v == 0, 5, 6)
 #undef LOADED
-    CASE(br_table)
-    {
-        uint32_t i = RD_u32(pc[1]);
-        uint32_t n = pc[2];
-        if (i > n)
-            i = n;
-        JUMP_VIA(pc + 3 + i);
-        NEXT();
-    }
-    CASE(br_table_pt)
-    {
-        uint32_t i = RD_u32(pc[1]);
-        uint32_t n = pc[2];
-        if (i > n)
-            i = n;
-        JUMP_VIA(pc + 3 + i);
-        if (*pc == VM_OP_fuel)
-            ENTER_PAYING(pc);
-        NEXT();
-    }
-    CASE(ret1)
-    {
-        fp[0] = fp[pc[1]];
-        goto do_return;
-    }
+    HANDLER(br_table, uint32_t i = RD_u32(pc[1]); uint32_t n = pc[2]; if (i > n) i = n;
+            JUMP_VIA(pc + 3 + i); NEXT();)
+    HANDLER(br_table_pt, uint32_t i = RD_u32(pc[1]); uint32_t n = pc[2]; if (i > n) i = n;
+            JUMP_VIA(pc + 3 + i); if (*pc == VM_OP_fuel) ENTER_PAYING(pc); NEXT();)
+    HANDLER(ret1, fp[0] = RD_u64(pc[1]); goto do_return;)
     CASE(ret)
     {
     do_return:
@@ -490,19 +527,19 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
     }
 
     /* ---- variables ---- */
-    SIMPLE(global_get, 3, fp[pc[1]] = inst->globals[pc[2]]->value;)
+    SIMPLE(global_get, 3, WR_u64(pc[1], inst->globals[pc[2]]->value);)
     SIMPLE(global_set, 3, inst->globals[pc[1]]->value = fp[pc[2]];)
 
     /* ---- references and tables ---- */
     CASE(ref_func)
     {
-        fp[pc[1]] = (vm_slot)(uintptr_t)inst->funcs[pc[2]];
+        WR_u64(pc[1], (vm_slot)(uintptr_t)inst->funcs[pc[2]]);
         pc += 3;
         NEXT();
     }
     CASE(ref_is_null)
     {
-        fp[pc[1]] = fp[pc[2]] == 0;
+        WR_u64(pc[1], fp[pc[2]] == 0);
         pc += 3;
         NEXT();
     }
@@ -512,7 +549,7 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
         uint32_t i = RD_u32(pc[2]);
         if (unlikely(i >= tab->size))
             TRAP(VM_TRAP_TABLE_OUT_OF_BOUNDS);
-        fp[pc[1]] = tab->elems[i];
+        WR_u64(pc[1], tab->elems[i]);
         pc += 4;
         NEXT();
     }
@@ -528,7 +565,7 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
     }
     CASE(table_size)
     {
-        fp[pc[1]] = inst->tables[pc[2]]->size;
+        WR_u64(pc[1], inst->tables[pc[2]]->size);
         pc += 3;
         NEXT();
     }
@@ -591,7 +628,7 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
     /* ---- memory ---- */
     CASE(memory_size)
     {
-        fp[pc[1]] = inst->memory0->pages;
+        WR_u64(pc[1], inst->memory0->pages);
         pc += 2;
         NEXT();
     }
@@ -670,7 +707,7 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
     /* ---- trapping conversions ---- */
 #define TRUNC_CASE(id, in, ctype)                                                              \
     SIMPLE(id, 3, ctype v; int rc = num_##id(RD_##in(pc[2]), &v); if (unlikely(rc)) TRAP(rc);  \
-           fp[pc[1]] = (sizeof(ctype) == 4) ? (uint64_t)(uint32_t)v : (uint64_t)v;)
+           WR_u64(pc[1], (sizeof(ctype) == 4) ? (uint64_t)(uint32_t)v : (uint64_t)v);)
     TRUNC_CASE(i32_trunc_f32_s, f32, int32_t)
     TRUNC_CASE(i32_trunc_f32_u, f32, uint32_t)
     TRUNC_CASE(i32_trunc_f64_s, f64, int32_t)

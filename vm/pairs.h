@@ -33,4 +33,18 @@
 #define VM_PAIR_LIST(P, ...) VM_PAIR_FIRSTS(VM_PAIR_LIST_OF_, P, __VA_ARGS__)
 #define VM_PAIR_LIST_OF_(x, P, ...) VM_PAIRS_##x(P, __VA_ARGS__)
 
+/* VM_VARIANTS_OF(id, P, ...): P(id, k, ...) for each forwarding variant id^k, or nothing. */
+#define VM_VARIANTS_OF(id, P, ...)                                                             \
+    VM_PAIR_IF_(VM_PAIR_HAS_(VM_VARIANT_##id))(VM_VARIANTS_##id(P, __VA_ARGS__))
+/* VM_VARIANT_LIST(P, ...): P(y, k, ...) for every forwarding variant y^k. */
+#define VM_VARIANT_LIST(P, ...) VM_VARIANT_OPS(VM_VARIANT_LIST_OF_, P, __VA_ARGS__)
+#define VM_VARIANT_LIST_OF_(y, P, ...) VM_VARIANTS_##y(P, __VA_ARGS__)
+
+/* VM_FWDS_OF(id, P, ...): P(id, y, k, ...) for each forwarded pair id+y^k, or nothing. */
+#define VM_FWDS_OF(id, P, ...)                                                                 \
+    VM_PAIR_IF_(VM_PAIR_HAS_(VM_FWD_FIRST_##id))(VM_FWDS_##id(P, __VA_ARGS__))
+/* VM_FWD_LIST(P, ...): P(x, y, k, ...) for every forwarded pair x+y^k. */
+#define VM_FWD_LIST(P, ...) VM_FWD_FIRSTS(VM_FWD_LIST_OF_, P, __VA_ARGS__)
+#define VM_FWD_LIST_OF_(x, P, ...) VM_FWDS_##x(P, __VA_ARGS__)
+
 #endif

@@ -1,7 +1,10 @@
 /* Dynamic instruction profile, for choosing superinstructions: a build with -DVM_PROFILE
- * counts every executed internal instruction and every pair of consecutive ones, and prints
+ * counts every executed internal instruction and every pair of consecutive ones, and, when the
+ * first fell through into the second, the operand of the second that reads what the first
+ * wrote (vm_forwarded_operand: "forwarding pairs"), and prints
  * the most frequent at exit (to the file named by WVM_PROFILE_OUT, else stderr): the 60 most
- * frequent instructions and every pair of at least 0.1 %. Such a build does not pair its code
+ * frequent instructions, every pair of at least 0.1 %, and every forwarding pair of at least
+ * 0.1 %. Such a build does not pair its code
  * (vm/pairs.h), so that bench/tools/choose_pairs.py sees which pairs would run. Without
  * VM_PROFILE none of this exists. */
 #ifndef WVM_VM_PROFILE_H
@@ -10,8 +13,8 @@
 #ifdef VM_PROFILE
 #include <stdint.h>
 
-/* Counts the execution of an instruction with opcode op. */
-void vm_profile_step(uint32_t op);
+/* Counts the execution of the instruction at pc. */
+void vm_profile_step(const uint32_t *pc);
 #endif
 
 #endif

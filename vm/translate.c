@@ -131,6 +131,10 @@ typedef struct {
     uint32_t nsites, capsites;  /* capsites: of both arrays */
     bool in_else_arm;       /* translating the empty else arm given to an `if` without one */
     uint32_t gas_func;      /* direct calls to it become fuel charges (VM_NO_GAS_FUNC: none) */
+    /* The target of every branch offset written (patch), for the pairing pass (forwarding
+     * must know where branches land); a target may repeat. */
+    uint32_t *targets;
+    uint32_t ntargets, captargets;
 
     bool oom;
 } tr_state;
@@ -321,6 +325,12 @@ static inline void charge_op(tr_state *t, uint32_t op)
 static void patch(tr_state *t, uint32_t word, uint32_t target)
 {
     t->code[word] = (uint32_t)((int32_t)target - (int32_t)word);
+    if (unlikely(!grow((void **)&t->targets, &t->captargets, t->ntargets + 1,
+                       sizeof *t->targets))) {
+        t->oom = true;
+        return;
+    }
+    t->targets[t->ntargets++] = target;
 }
 
 /* Emits an offset word that branches to frame f's label. */
@@ -2324,6 +2334,22 @@ wasm_status vm_translate(const wasm_module *m, uint32_t func_index, vm_meter_mod
     return vm_translate_ex(m, func_index, &opts, out, err);
 }
 
+#ifdef VM_FWD_CHECK
+/* The passes over the finished code (fold, pairs) take the instruction starts from the source
+ * map instead of decoding lengths: the checking build verifies that it holds every start. */
+static void check_starts(const tr_state *t)
+{
+    uint32_t pc = 0, i = 0;
+    for (; pc < t->ncode && i < t->nmap; i++, pc += vm_insn_length(t->code, pc))
+        if (t->map[i].pos != pc)
+            break;
+    if (pc != t->ncode || i != t->nmap) {
+        fprintf(stderr, "wvm: source map entry %u is not the instruction start %u\n", i, pc);
+        abort();
+    }
+}
+#endif
+
 wasm_status vm_translate_ex(const wasm_module *m, uint32_t func_index,
                             const vm_translate_opts *opts, vm_code **out, wasm_error *err)
 {
@@ -2390,10 +2416,17 @@ wasm_status vm_translate_ex(const wasm_module *m, uint32_t func_index,
     }
     if (t.oom)
         goto fail;
+#ifdef VM_FWD_CHECK
+    check_starts(&t);
+#endif
     if (t.meter != VM_METER_OFF || t.gas_func != VM_NO_GAS_FUNC) /* else there is no `fuel` */
-        vm_code_fold_charges(t.code, t.ncode);
+        vm_code_fold_charges(t.code, t.ncode, t.map, t.nmap);
 #ifndef VM_PROFILE /* a profile is for choosing the pairs: it counts the unpaired code */
-    vm_code_pair(t.code, t.ncode);
+    if (!grow((void **)&t.code, &t.capcode, t.ncode + VM_FWD_PADDING, sizeof *t.code))
+        goto fail;
+    memset(t.code + t.ncode, 0, VM_FWD_PADDING * sizeof *t.code);
+    if (!vm_code_pair(t.code, t.ncode, t.map, t.nmap, t.targets, t.ntargets))
+        goto fail; /* (out of memory) */
 #endif
 
     code = calloc(1, sizeof *code);
@@ -2428,6 +2461,7 @@ fail:
                        "out of memory while translating function %u", func_index);
     free(t.code);
     free(t.map);
+    free(t.targets);
     free(t.sites);
     free(t.site_words);
     free(t.vals);

@@ -2,6 +2,7 @@
  *
  *   modinfo FILE.wasm [REPS]
  *   modinfo --dump FILE.wasm [--fuel]   (the translated code of every function, for study)
+ *   modinfo --formats                   (every internal opcode's name and operand format)
  *
  * Times wvm_module_validate (decode + validate) and wvm_module_new (decode + validate +
  * translate) REPS times each (default 21), unmetered and with native metering, and reports
@@ -146,6 +147,11 @@ static int dump(const char *path, bool metered)
 
 int main(int argc, char **argv)
 {
+    if (argc == 2 && strcmp(argv[1], "--formats") == 0) {
+        for (uint32_t op = 0; op < VM_OP_COUNT; op++)
+            printf("%s %s\n", vm_op_name[op], vm_op_format[op][0] ? vm_op_format[op] : "-");
+        return 0;
+    }
     if (argc >= 3 && strcmp(argv[1], "--dump") == 0)
         return dump(argv[2], argc == 4 && strcmp(argv[3], "--fuel") == 0);
     if (argc < 2 || argc > 3) {
