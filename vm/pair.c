@@ -100,36 +100,37 @@ static const uint16_t operand_classes[VM_OP_COUNT] = {
     [VM_OP_i64_trunc_f64_s] = AT_(2, CLASS_F64), [VM_OP_i64_trunc_f64_u] = AT_(2, CLASS_F64),
 };
 
-/* vm_forwarded_operand, for an instruction x whose unpaired opcode is x_op. */
-static inline uint32_t forwarded_operand(uint32_t x_op, const uint32_t *x, const uint32_t *y)
+/* vm_forwarded_operand, for instructions x and y whose unpaired opcodes are x_op and y_op.
+ * Computed without branches (the pass runs over all code as it is loaded, and branches on
+ * operands mispredict): y's words 1 .. VM_FWD_OPERANDS - 1 must be readable (VM_FWD_PADDING);
+ * those past its end are masked out. */
+static inline uint32_t forwarded_operand(uint32_t x_op, const uint32_t *x, uint32_t y_op,
+                                         const uint32_t *y)
 {
-    /* x writes one slot, in its word 1 (its handler's last slot write, which leaves the
-     * value in the interpreter's forwarding variables) */
-    if (vm_op_dest_words[x_op] != 1u << 1)
-        return 0;
-    uint32_t slots = vm_op_source_words[y[0]] | vm_op_dest_words[y[0]];
-    for (uint32_t k = 1; slots >> k; k++) {
-        if (!(slots >> k & 1) || y[k] != x[1])
-            continue;
-        /* the first mention of the slot: a source, or a destination written before; and read
-         * as bits (every write leaves them in fwd) or in x's class */
-        uint32_t y_class = operand_classes[y[0]] >> 2 * k & 3;
-        return vm_op_source_words[y[0]] >> k & 1 &&
-                       (y_class == CLASS_INT || y_class == result_class[x_op])
-                   ? k
-                   : 0;
-    }
-    return 0;
+    uint32_t slot = x[1], match = 0;
+    for (uint32_t k = 1; k < VM_FWD_OPERANDS; k++)
+        match |= (uint32_t)(y[k] == slot) << k;
+    /* the first mention of the slot among y's slot words (bit VM_FWD_OPERANDS: none) */
+    match &= (uint32_t)(vm_op_source_words[y_op] | vm_op_dest_words[y_op]);
+    uint32_t k = (uint32_t)__builtin_ctz(match | 1u << VM_FWD_OPERANDS);
+    /* x writes one slot, in its word 1 (its handler's last slot write, which leaves the value
+     * in the interpreter's forwarding variables); the first mention of it in y is a source
+     * (not a destination y writes before), read as bits (every write leaves them in fwd) or in
+     * x's class */
+    uint32_t y_class = (uint32_t)operand_classes[y_op] >> 2 * k & 3;
+    bool ok = vm_op_dest_words[x_op] == 1u << 1 && (vm_op_source_words[y_op] >> k & 1) &&
+              (y_class == CLASS_INT || y_class == result_class[x_op]);
+    return ok ? k : 0;
 }
 
 uint32_t vm_forwarded_operand(const uint32_t *x, const uint32_t *y)
 {
     /* (either may be a pair or variant opcode, which has its instruction's operands: the
-     * tables want the unpaired one) */
+     * tables want the unpaired one; y's words are copied to where its unused ones read 0) */
     uint32_t unpaired_y[VM_FWD_OPERANDS] = {vm_op_unpaired(y[0])};
     for (uint32_t i = 1, n = vm_insn_length(y, 0); i < n && i < VM_FWD_OPERANDS; i++)
         unpaired_y[i] = y[i];
-    return forwarded_operand(vm_op_unpaired(x[0]), x, unpaired_y);
+    return forwarded_operand(vm_op_unpaired(x[0]), x, unpaired_y[0], unpaired_y);
 }
 
 /* Every instruction that has a pair with its successor becomes that pair, including the
@@ -143,25 +144,6 @@ uint32_t vm_forwarded_operand(const uint32_t *x, const uint32_t *y)
  * and that has a forwarding variant y^k: when x+y is a pair, x becomes the forwarded pair
  * x+y^k (there is one for every pair and variant, pairs.h); else y becomes y^k, unless y
  * becomes a pair itself. */
-/* forwarded_operand for a y that has variants and an x that writes its word 1, computed
- * without branches (the pass runs over all code as it is loaded, and branches on operands
- * mispredict): y's words 1 .. VM_FWD_OPERANDS - 1 must be readable (VM_FWD_PADDING); those past
- * its end are masked out. */
-static inline uint32_t forwarded_operand_fast(uint32_t x_op, const uint32_t *x, uint32_t y_op,
-                                              const uint32_t *y)
-{
-    uint32_t slot = x[1], match = 0;
-    for (uint32_t k = 1; k < VM_FWD_OPERANDS; k++)
-        match |= (uint32_t)(y[k] == slot) << k;
-    /* the first mention of the slot among y's slot words (bit VM_FWD_OPERANDS: none) */
-    match &= (uint32_t)(vm_op_source_words[y_op] | vm_op_dest_words[y_op]);
-    uint32_t k = (uint32_t)__builtin_ctz(match | 1u << VM_FWD_OPERANDS);
-    uint32_t y_class = (uint32_t)operand_classes[y_op] >> 2 * k & 3;
-    bool ok = (vm_op_source_words[y_op] >> k & 1) &&
-              (y_class == CLASS_INT || y_class == result_class[x_op]);
-    return ok ? k : 0;
-}
-
 bool vm_code_pair(uint32_t *words, uint32_t nwords, const vm_srcmap_entry *starts,
                   uint32_t nstarts, const uint32_t *targets, uint32_t ntargets)
 {
@@ -181,9 +163,11 @@ bool vm_code_pair(uint32_t *words, uint32_t nwords, const vm_srcmap_entry *start
         uint32_t pc = starts[i].pos, next = starts[i + 1].pos;
         uint32_t y = words[next], vi = variant_index[y];
         uint32_t pair = pair_opcode[first_index[x]][second_index[y]];
-        uint32_t k = 0; /* the operand forwarded to y (0: none) */
-        if ((vi != 0) & (vm_op_dest_words[x] == 1u << 1) & !(landing[next / 64] >> (next % 64) & 1))
-            k = forwarded_operand_fast(x, words + pc, y, words + next);
+        /* the operand forwarded to y (0: none), looked for only where it may be found */
+        uint32_t k = 0;
+        bool lands = landing[next / 64] >> (next % 64) & 1;
+        if ((vi != 0) & (vm_op_dest_words[x] == 1u << 1) & !lands)
+            k = forwarded_operand(x, words + pc, y, words + next);
         uint32_t y_variant = variant_opcode[vi][k];
         if (pair)
             words[pc] = y_variant ? forwarded_pair_opcode[first_index[x]][second_index[y]][k]
