@@ -235,7 +235,9 @@ bench-check: $(BUILD)/wvm
 
 SANITIZE_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 # The sanitizer build also checks every forwarded operand against its slot (vm/interp.c:
-# VM_FWD_CHECK), so that the tests and the spec suite find a wrong forwarding.
+# VM_FWD_CHECK), and that each function's source map lists every instruction start (the
+# passes over finished code rely on it: vm/translate.c), so that the tests and the spec suite
+# find a wrong forwarding.
 SANITIZE_CHECKS = -DVM_FWD_CHECK
 # Leak detection is on for every program run (unit tests, spec harness, CLI, examples). A
 # leak or memory error makes the program exit with status 23 (ASan's default, 1, is also
