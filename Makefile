@@ -190,6 +190,21 @@ example-check: examples $(BUILD)/wvm
 	WVM=$(BUILD)/wvm bash tests/cli_instrument.sh || rc=1; \
 	exit $$rc
 
+# Allocation failures (tests/alloc_failures.c): the embedding pipeline (engine, module, store,
+# linker, instance, a call) over examples/fib.wasm and every kernel of bench/kernels.txt,
+# unmetered, metered and instrumented, with each of its allocations failing in turn: every
+# step must succeed or report out of memory, and the results must not change. Linked with
+# --wrap so that it sees the library's malloc, calloc and realloc; under the sanitizers a leak
+# on an error path fails it.
+.PHONY: alloc-check
+$(BUILD)/alloc-failures: tests/alloc_failures.c $(BUILD)/libwvm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libwvm.a $(LIBS) \
+	    -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc
+alloc-check: $(BUILD)/alloc-failures
+	@$(BUILD)/alloc-failures examples/fib.wasm fib 20 \
+	    $$(awk '!/^#/ && NF == 6 { print $$2, $$3, $$6 }' bench/kernels.txt)
+
 # Instrumented modules under Node's WebAssembly: same results, and gas + host entry = wvm's
 # native fuel (tests/node_gas.sh; needs node and wasm-validate, which `make deps` installs).
 .PHONY: node-check
@@ -206,7 +221,8 @@ install-check: all
 # Unit tests, the spec suite, the spec suite again with every module decoded and re-encoded
 # by the loader (--roundtrip, loader/encode.h), the spec suite metered (fuel-check), then the
 # examples and the CLI end to end, instrumented modules under Node (node-check), the
-# installed library, and the benchmarks' checksums (bench-check); all run even if one fails.
+# installed library, the benchmarks' checksums (bench-check), and allocation failures
+# (alloc-check); all run even if one fails.
 test: deps
 	@$(MAKE) --no-print-directory everything examples
 	@rc=0; \
@@ -218,6 +234,7 @@ test: deps
 	$(MAKE) --no-print-directory node-check || rc=1; \
 	$(MAKE) --no-print-directory install-check || rc=1; \
 	$(MAKE) --no-print-directory bench-check || rc=1; \
+	$(MAKE) --no-print-directory alloc-check || rc=1; \
 	exit $$rc
 
 # ---- benchmarks (bench/RESULTS.md) ----
