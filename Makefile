@@ -206,6 +206,36 @@ alloc-check: $(BUILD)/alloc-failures
 	@$(BUILD)/alloc-failures examples/fib.wasm fib 20 \
 	    $$(awk '!/^#/ && NF == 6 { print $$2, $$3, $$6 }' bench/kernels.txt)
 
+# The differential check (tests/fuzz/differential.c): a module's bytes through every metering
+# mode (native, reference, in-VM instrumentation, native paid in small slices of fuel, and
+# unmetered), which must agree on load errors, results, traps, exported memory and globals,
+# and fuel. `make fuzz-check` replays the committed corpus (tests/fuzz/corpus: what fuzzing
+# found, kept as regression tests) and the spec suite's modules once `make spec` has made
+# them; `make fuzz` runs libFuzzer over the same check (clang, ASan + UBSan, the forwarding
+# check) from those for FUZZ_SECONDS on FUZZ_JOBS processes, keeping new inputs in
+# build-fuzz/corpus and a failing input as build-fuzz/crash-*.
+FUZZ_SRCS := tests/fuzz/differential.c
+FUZZ_SECONDS ?= 600
+FUZZ_JOBS ?= 2
+FUZZ_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+.PHONY: fuzz-check fuzz
+$(BUILD)/fuzz-replay: tests/fuzz/replay.c $(FUZZ_SRCS) tests/fuzz/differential.h $(BUILD)/libwvm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ tests/fuzz/replay.c $(FUZZ_SRCS) $(BUILD)/libwvm.a $(LIBS)
+fuzz-check: $(BUILD)/fuzz-replay
+	@$(BUILD)/fuzz-replay tests/fuzz/corpus $(wildcard build/spec-json/*/)
+build-fuzz/fuzz-module: FORCE
+	@$(MAKE) --no-print-directory CC=clang BUILD=build-fuzz OPT=-O1 \
+	    EXTRA_CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(SANITIZE_CHECKS)" \
+	    EXTRA_LDFLAGS="$(FUZZ_FLAGS)" build-fuzz/libwvm.a
+	clang -std=gnu11 -O1 -g $(WARN) -Iinclude $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ \
+	    tests/fuzz/fuzz_target.c $(FUZZ_SRCS) build-fuzz/libwvm.a $(LIBS)
+fuzz: build-fuzz/fuzz-module
+	@mkdir -p build-fuzz/corpus
+	cd build-fuzz && ./fuzz-module -max_total_time=$(FUZZ_SECONDS) -jobs=$(FUZZ_JOBS) \
+	    -workers=$(FUZZ_JOBS) -max_len=65536 -timeout=20 corpus ../tests/fuzz/corpus \
+	    $(wildcard build/spec-json/*/)
+
 # Instrumented modules under Node's WebAssembly: same results, and gas + host entry = wvm's
 # native fuel (tests/node_gas.sh; needs node and wasm-validate, which `make deps` installs).
 .PHONY: node-check
@@ -222,8 +252,8 @@ install-check: all
 # Unit tests, the spec suite, the spec suite again with every module decoded and re-encoded
 # by the loader (--roundtrip, loader/encode.h), the spec suite metered (fuel-check), then the
 # examples and the CLI end to end, instrumented modules under Node (node-check), the
-# installed library, the benchmarks' checksums (bench-check), and allocation failures
-# (alloc-check); all run even if one fails.
+# installed library, the benchmarks' checksums (bench-check), allocation failures
+# (alloc-check) and the differential check's corpus (fuzz-check); all run even if one fails.
 test: deps
 	@$(MAKE) --no-print-directory everything examples
 	@rc=0; \
@@ -236,6 +266,7 @@ test: deps
 	$(MAKE) --no-print-directory install-check || rc=1; \
 	$(MAKE) --no-print-directory bench-check || rc=1; \
 	$(MAKE) --no-print-directory alloc-check || rc=1; \
+	$(MAKE) --no-print-directory fuzz-check || rc=1; \
 	exit $$rc
 
 # ---- benchmarks (bench/RESULTS.md) ----
