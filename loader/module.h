@@ -60,7 +60,7 @@ typedef struct {
 static inline const uint8_t *wasm_functype_params(const wasm_functype *t) { return t->types; }
 static inline const uint8_t *wasm_functype_results(const wasm_functype *t)
 {
-    return t->types + t->nparams;
+    return t->types ? t->types + t->nparams : NULL; /* types is NULL for [] -> [] */
 }
 bool wasm_functype_equal(const wasm_functype *a, const wasm_functype *b);
 

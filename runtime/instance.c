@@ -353,7 +353,8 @@ static wvm_status rt_allocate_defined(wvm_instance *inst, wvm_error *err)
             }
         }
         seg->len = e->count;
-        refs += e->count;
+        if (e->count) /* refs is NULL when no segment has elements: no NULL + 0 */
+            refs += e->count;
     }
 
     for (uint32_t i = 0; i < m->ndatas; i++) {

@@ -75,18 +75,20 @@ bool rt_module_types(wvm_module *module)
         !rt_calloc_n(&module->exports, m->nexports, sizeof *module->exports))
         return false;
 
-    wvm_valkind *k = module->valkinds;
+    /* valkinds is NULL when no type has a parameter or result: only a type with some
+     * indexes it (never NULL + 0) */
+    size_t at = 0;
     for (uint32_t i = 0; i < m->ntypes; i++) {
         const wasm_functype *t = &m->types[i];
         wvm_functype *pt = &module->functypes[i];
         size_t n = (size_t)t->nparams + t->nresults;
         for (size_t j = 0; j < n; j++)
-            k[j] = (wvm_valkind)t->types[j];
+            module->valkinds[at + j] = (wvm_valkind)t->types[j];
         pt->nparams = t->nparams;
         pt->nresults = t->nresults;
-        pt->params = t->nparams ? k : NULL;
-        pt->results = t->nresults ? k + t->nparams : NULL;
-        k += n;
+        pt->params = t->nparams ? &module->valkinds[at] : NULL;
+        pt->results = t->nresults ? &module->valkinds[at + t->nparams] : NULL;
+        at += n;
     }
 
     for (uint32_t i = 0; i < m->nimports; i++) {
