@@ -21,7 +21,7 @@
 #include "wvm.h"
 
 enum {
-    MAX_CALLS = 8,      /* exported functions called */
+    MAX_CALLS = 64,     /* exported functions called */
     MAX_RESULTS = 16,   /* results recorded per call (bits) */
     CALL_FUEL = 10000,  /* fuel of each step */
     MEMORY_PAGES = 64,  /* cap on memories (4 MiB): the runs stay quick */
@@ -368,6 +368,10 @@ static unsigned check_load_error(const uint8_t *bytes, size_t size, const char *
     return 0;
 }
 
+static fuzz_coverage coverage;
+
+fuzz_coverage fuzz_coverage_so_far(void) { return coverage; }
+
 unsigned fuzz_check_module(const uint8_t *bytes, size_t size, const char *name)
 {
     wvm_status valid;
@@ -383,6 +387,9 @@ unsigned fuzz_check_module(const uint8_t *bytes, size_t size, const char *name)
     wrong += compare_runs(name, "native vs reference", &native, &reference, FUEL_COMPLETED);
     if (!native.loaded)
         return wrong;
+    coverage.valid++;
+    coverage.instantiated += native.nsteps && native.steps[0].status == WVM_OK;
+    coverage.calls += native.nsteps ? native.nsteps - 1 : 0;
     /* The instrumenter refuses some valid modules (one that imports a gas function already,
      * one it would make too large): those are left out. */
     run_module(bytes, size, WVM_METER_INSTRUMENT, 1 + MAX_CALLS, 0, &instrumented);

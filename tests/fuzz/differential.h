@@ -14,4 +14,12 @@
  * printed on stderr with `name` (the input's name, for the report). */
 unsigned fuzz_check_module(const uint8_t *bytes, size_t size, const char *name);
 
+/* What the checks so far have covered, for the replayer's report. */
+typedef struct {
+    unsigned long valid;        /* modules that loaded */
+    unsigned long instantiated; /* of those, modules that instantiated (start included) */
+    unsigned long calls;        /* exported functions called (native run) */
+} fuzz_coverage;
+fuzz_coverage fuzz_coverage_so_far(void);
+
 #endif

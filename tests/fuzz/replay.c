@@ -78,7 +78,8 @@ static void check_dir(const char *path, tally *t)
         snprintf(names[n++], len, "%.*s/%s", (int)dir_len, path, e->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof *names, by_name);
+    if (n)
+        qsort(names, n, sizeof *names, by_name);
     for (size_t i = 0; i < n; i++) {
         struct stat st;
         if (stat(names[i], &st) == 0 && S_ISREG(st.st_mode))
@@ -102,7 +103,9 @@ int main(int argc, char **argv)
         else
             check_file(argv[i], &t);
     }
-    printf("differential check: %u modules, %u failed, %u unreadable\n", t.modules, t.failed,
-           t.unreadable);
+    fuzz_coverage c = fuzz_coverage_so_far();
+    printf("differential check: %u modules (%lu valid, %lu instantiated, %lu calls), %u failed, "
+           "%u unreadable\n",
+           t.modules, c.valid, c.instantiated, c.calls, t.failed, t.unreadable);
     return t.unreadable ? 2 : t.failed ? 1 : 0;
 }
