@@ -75,7 +75,9 @@ static char *terminated(const char *s, size_t len)
     return c;
 }
 
-static bool define_import(wvm_linker *linker, wvm_store *store, const wvm_importtype *imp)
+/* Defines the import with a stub of its type; an import left undefined (a name with a NUL,
+ * limits no stub can have) fails instantiation the same way in every mode. */
+static void define_import(wvm_linker *linker, wvm_store *store, const wvm_importtype *imp)
 {
     char *module = terminated(imp->module, imp->module_len);
     char *name = terminated(imp->name, imp->name_len);
@@ -110,14 +112,12 @@ static bool define_import(wvm_linker *linker, wvm_store *store, const wvm_import
                                         &null_ref);
         break;
     }
-    bool ok = true;
     if (module && name && item.of.func) {
         wvm_error err;
-        ok = wvm_linker_define(linker, module, name, &item, &err) == WVM_OK;
+        wvm_linker_define(linker, module, name, &item, &err);
     }
     free(module);
     free(name);
-    return ok;
 }
 
 /* ---- one run ---- */
