@@ -574,8 +574,9 @@ static bool op_fc(vctx *c, uint32_t op)
     }
 }
 
-/* Every other operator marked X. Returns false on failure; *done is set after the function's
- * final end. */
+/* Every other operator marked X, but local.get, local.set and local.tee, which validate_body
+ * checks itself, ahead of the table. Returns false on failure; *done is set after the
+ * function's final end. */
 static bool op_special(vctx *c, uint32_t op, bool *done)
 {
     wasm_reader *r = &c->r;
@@ -652,12 +653,6 @@ static bool op_special(vctx *c, uint32_t op, bool *done)
         return op_select(c, false);
     case WASM_OP_select_t:
         return op_select(c, true);
-    case WASM_OP_local_get:
-        return reader_u32(r, &x) && local_type(c, x, &t) && push(c, t);
-    case WASM_OP_local_set:
-        return reader_u32(r, &x) && local_type(c, x, &t) && pop_expect(c, t);
-    case WASM_OP_local_tee:
-        return reader_u32(r, &x) && local_type(c, x, &t) && pop_expect(c, t) && push(c, t);
     case WASM_OP_global_get:
         return reader_u32(r, &x) && need_global(c, x) && push(c, m->global_types[x].valtype);
     case WASM_OP_global_set:
