@@ -221,7 +221,6 @@ alloc-check: $(BUILD)/alloc-failures
 FUZZ_SRCS := tests/fuzz/differential.c
 FUZZ_SECONDS ?= 600
 FUZZ_JOBS ?= 2
-FUZZ_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 .PHONY: fuzz-check fuzz
 $(BUILD)/fuzz-replay: tests/fuzz/replay.c $(FUZZ_SRCS) tests/fuzz/differential.h $(BUILD)/libwvm.a
 	@mkdir -p $(dir $@)
@@ -230,10 +229,10 @@ fuzz-check: $(BUILD)/fuzz-replay
 	@$(BUILD)/fuzz-replay tests/fuzz/corpus $(wildcard build/spec-json/*/)
 build-fuzz/fuzz-module: FORCE
 	@$(MAKE) --no-print-directory CC=clang BUILD=build-fuzz OPT=-O1 \
-	    EXTRA_CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(SANITIZE_CHECKS)" \
+	    EXTRA_CFLAGS="$(SANITIZE_FLAGS) -fsanitize=fuzzer-no-link $(SANITIZE_CHECKS)" \
 	    INTERP_CFLAGS=-fno-sanitize=undefined \
-	    EXTRA_LDFLAGS="$(FUZZ_FLAGS)" build-fuzz/libwvm.a
-	clang -std=gnu11 -O1 -g $(WARN) -Iinclude $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ \
+	    EXTRA_LDFLAGS="$(SANITIZE_FLAGS)" build-fuzz/libwvm.a
+	clang -std=gnu11 -O1 -g $(WARN) -Iinclude $(SANITIZE_FLAGS) -fsanitize=fuzzer -o $@ \
 	    tests/fuzz/fuzz_target.c $(FUZZ_SRCS) build-fuzz/libwvm.a $(LIBS)
 fuzz: build-fuzz/fuzz-module
 	@mkdir -p build-fuzz/corpus

@@ -22,6 +22,7 @@
 
 enum {
     MAX_CALLS = 64,     /* exported functions called */
+    MAX_ARGS = 64,      /* parameters of a function called (one with more is not called) */
     MAX_RESULTS = 16,   /* results recorded per call (bits) */
     CALL_FUEL = 10000,  /* fuel of each step */
     MEMORY_PAGES = 64,  /* cap on memories (4 MiB): the runs stay quick */
@@ -181,9 +182,9 @@ static void record_step(step_record *s, wvm_status st, const wvm_error *err,
 static void call_export(wvm_store *store, wvm_func *func, bool metered, uint64_t slice,
                         step_record *s)
 {
-    wvm_val args[64], results[MAX_RESULTS];
+    wvm_val args[MAX_ARGS], results[MAX_RESULTS];
     uint32_t np = wvm_func_param_count(func), nr = wvm_func_result_count(func);
-    if (np > 64 || nr > MAX_RESULTS) {
+    if (np > MAX_ARGS || nr > MAX_RESULTS) {
         s->status = WVM_ERR_USAGE; /* not called, in every mode alike */
         return;
     }
@@ -376,6 +377,7 @@ unsigned fuzz_check_module(const uint8_t *bytes, size_t size, const char *name)
 {
     wvm_status valid;
     unsigned wrong = check_load_error(bytes, size, name, &valid);
+    /* (static: five records of about 10 KB each, kept off the stack) */
     static run_record native, reference, instrumented, sliced, unmetered;
     run_module(bytes, size, WVM_METER_NATIVE, 1 + MAX_CALLS, 0, &native);
     if (native.load != valid) {
