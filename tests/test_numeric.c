@@ -401,13 +401,74 @@ Test(numeric_round, sqrt)
     ASSERT_F32(num_f32_sqrt(vf(INFINITY)), INFINITY);
     ASSERT_F32(num_f32_sqrt(vf(0x1.fffffep127f)), 0x1.fffffep63f);
     ASSERT_F32(num_f32_sqrt(vf(0x1p-149f)), 0x1.6a09e6p-75f);
-    cr_assert(f32_is_canonical_nan(num_f32_sqrt(vf(-0x1p-149f))));
+    cr_assert_eq(num_f32_bits(num_f32_sqrt(vf(-0x1p-149f))), NUM_F32_DEFAULT_NAN);
     cr_assert(f32_is_canonical_nan(num_f32_sqrt(vf(-INFINITY))));
     ASSERT_F64(num_f64_sqrt(vd(-0.0)), -0.0);
     ASSERT_F64(num_f64_sqrt(vd(2.0)), 0x1.6a09e667f3bcdp0);
     ASSERT_F64(num_f64_sqrt(vd(0x1.fffffffffffffp1023)), 0x1.fffffffffffffp511);
-    cr_assert(f64_is_canonical_nan(num_f64_sqrt(vd(-1.0))));
+    cr_assert_eq(num_f64_bits(num_f64_sqrt(vd(-1.0))), NUM_F64_DEFAULT_NAN);
     cr_assert(f64_is_canonical_nan(num_f64_sqrt(vd(-0x1p-1074))));
+}
+
+/* ---- arithmetic: NaN results ---- */
+
+/* The handlers' forms (an x86 instruction each on x86-64) give the portable forms' bits on
+ * every pair of a set of special values, NaNs of both signs and kinds included, in both
+ * orders; and the rule itself: the first NaN operand quieted, else the default NaN. */
+Test(numeric_arith, handler_forms_follow_the_nan_rule)
+{
+    static const uint32_t f32s[] = {0x00000000u, 0x80000000u, 0x3F800000u, 0x7F800000u,
+                                    0xFF800000u, 0x7FC00000u, 0xFFC00000u, 0x7FA00001u,
+                                    0xFFA00002u, 0x7FE00003u, 0x00000001u, 0x7F7FFFFFu};
+    static const uint64_t f64s[] = {0, 1ull << 63, 0x3FF0000000000000ull, 0x7FF0000000000000ull,
+                                    0xFFF0000000000000ull, 0x7FF8000000000000ull,
+                                    0xFFF8000000000000ull, 0x7FF4000000000001ull,
+                                    0xFFF4000000000002ull, 0x7FFC000000000003ull, 1,
+                                    0x7FEFFFFFFFFFFFFFull};
+    float (*const f32_fast[])(float, float) = {num_f32_add, num_f32_sub, num_f32_mul, num_f32_div};
+    float (*const f32_portable[])(float, float) = {num_f32_add_portable, num_f32_sub_portable,
+                                                   num_f32_mul_portable, num_f32_div_portable};
+    double (*const f64_fast[])(double, double) = {num_f64_add, num_f64_sub, num_f64_mul,
+                                                  num_f64_div};
+    double (*const f64_portable[])(double, double) = {num_f64_add_portable, num_f64_sub_portable,
+                                                      num_f64_mul_portable, num_f64_div_portable};
+    size_t n32 = sizeof f32s / sizeof f32s[0], n64 = sizeof f64s / sizeof f64s[0];
+    for (size_t op = 0; op < 4; op++)
+        for (size_t i = 0; i < n32; i++)
+            for (size_t j = 0; j < n32; j++) {
+                float a = vf(num_f32_from_bits(f32s[i])), b = vf(num_f32_from_bits(f32s[j]));
+                uint32_t fast = num_f32_bits(f32_fast[op](a, b));
+                uint32_t portable = num_f32_bits(f32_portable[op](a, b));
+                cr_assert_eq(fast, portable, "f32 op %zu (%#x, %#x): %#x vs %#x", op, f32s[i],
+                             f32s[j], fast, portable);
+                uint32_t want = isnan(a)   ? f32s[i] | NUM_F32_QUIET
+                                : isnan(b) ? f32s[j] | NUM_F32_QUIET
+                                : isnan(num_f32_from_bits(fast)) ? NUM_F32_DEFAULT_NAN
+                                                                 : fast;
+                cr_assert_eq(fast, want, "f32 op %zu (%#x, %#x)", op, f32s[i], f32s[j]);
+            }
+    for (size_t op = 0; op < 4; op++)
+        for (size_t i = 0; i < n64; i++)
+            for (size_t j = 0; j < n64; j++) {
+                double a = vd(num_f64_from_bits(f64s[i])), b = vd(num_f64_from_bits(f64s[j]));
+                uint64_t fast = num_f64_bits(f64_fast[op](a, b));
+                uint64_t portable = num_f64_bits(f64_portable[op](a, b));
+                cr_assert_eq(fast, portable, "f64 op %zu (%#llx, %#llx): %#llx vs %#llx", op,
+                             (unsigned long long)f64s[i], (unsigned long long)f64s[j],
+                             (unsigned long long)fast, (unsigned long long)portable);
+                uint64_t want = isnan(a)   ? f64s[i] | NUM_F64_QUIET
+                                : isnan(b) ? f64s[j] | NUM_F64_QUIET
+                                : isnan(num_f64_from_bits(fast)) ? NUM_F64_DEFAULT_NAN
+                                                                 : fast;
+                cr_assert_eq(fast, want, "f64 op %zu (%#llx, %#llx)", op,
+                             (unsigned long long)f64s[i], (unsigned long long)f64s[j]);
+            }
+    /* created NaNs: inf - inf, 0 * inf, 0 / 0 */
+    cr_assert_eq(num_f64_bits(num_f64_sub(vd(INFINITY), vd(INFINITY))), NUM_F64_DEFAULT_NAN);
+    cr_assert_eq(num_f64_bits(num_f64_mul_portable(vd(0.0), vd(INFINITY))), NUM_F64_DEFAULT_NAN);
+    cr_assert_eq(num_f32_bits(num_f32_div(vf(0.0f), vf(0.0f))), NUM_F32_DEFAULT_NAN);
+    cr_assert_eq(num_f32_bits(num_f32_add_portable(vf(-INFINITY), vf(INFINITY))),
+                 NUM_F32_DEFAULT_NAN);
 }
 
 /* ---- sign-bit operations ---- */

@@ -33,7 +33,11 @@
 #define RD_f32(s)                                                                              \
     (FORWARDED(s) ? FWD_CHECKED(s, fwd_in_f32, num_f32_bits) : num_f32_from_bits((uint32_t)fp[s]))
 #define RD_f64(s)                                                                              \
-    (FORWARDED(s) ? FWD_CHECKED(s, fwd_in_f64, num_f64_bits) : num_f64_from_bits(fp[s]))
+    (FORWARDED(s) ? FWD_CHECKED(s, fwd_in_f64, num_f64_bits) : *(const slot_f64 *)&fp[s])
+/* A slot read as a double in place (slots may hold any type's bits): a float load, where
+ * num_f64_from_bits made gcc load an operand of the arithmetic's asm (numeric.h) through a
+ * general register. */
+typedef double slot_f64 __attribute__((may_alias));
 #define WR_u32(s, v) (fp[s] = fwd = (uint32_t)(v))
 #define WR_u64(s, v) (fp[s] = fwd = (uint64_t)(v))
 #define WR_f32(s, v)                                                                           \
@@ -335,26 +339,24 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
     SIMPLE(select_##id##_imm, 6, CT_##in a = RD_##in(pc[4]);                                   \
            CT_##in b = (CT_##in)(int32_t)pc[5];                                                 \
            WR_u64(pc[1], (expr) ? RD_u64(pc[2]) : RD_u64(pc[3]));)
-/* Memory types of the `in` types, and the value of their bits. */
-#define MT_u32 uint32_t
-#define MT_u64 uint64_t
-#define MT_f32 uint32_t
-#define MT_f64 uint64_t
-#define FROM_BITS_u32(x) (x)
-#define FROM_BITS_u64(x) (x)
-#define FROM_BITS_f32(x) num_f32_from_bits(x)
-#define FROM_BITS_f64(x) num_f64_from_bits(x)
+/* An operand in memory at p (any alignment) read in place as its operator's type: for floats
+ * a float load (a memcpy into a double made gcc load the first operand of the arithmetic's
+ * asm, numeric.h, through a general register). */
+typedef uint32_t mem_u32 __attribute__((may_alias, aligned(1)));
+typedef uint64_t mem_u64 __attribute__((may_alias, aligned(1)));
+typedef float mem_f32 __attribute__((may_alias, aligned(1)));
+typedef double mem_f64 __attribute__((may_alias, aligned(1)));
+#define MEM_OPERAND(in, p) (*(const mem_##in *)(p))
 #define VM_BINM(id, in, expr)                                                                  \
-    SIMPLE(id##_m, 6, EFFECTIVE_ADDRESS(ea, RD_u32(pc[3]) + pc[4], pc[5], sizeof(MT_##in))    \
-           MT_##in bits; memcpy(&bits, mem + ea, sizeof bits); CT_##in a = RD_##in(pc[2]);     \
-           CT_##in b = FROM_BITS_##in(bits); WR_##in(pc[1], (expr));)                          \
-    SIMPLE(id##_mm, 9, EFFECTIVE_ADDRESS(ea, RD_u32(pc[2]) + pc[3], pc[4], sizeof(MT_##in))   \
+    SIMPLE(id##_m, 6, EFFECTIVE_ADDRESS(ea, RD_u32(pc[3]) + pc[4], pc[5], sizeof(CT_##in))    \
+           CT_##in b = MEM_OPERAND(in, mem + ea); CT_##in a = RD_##in(pc[2]);                  \
+           WR_##in(pc[1], (expr));)                                                            \
+    SIMPLE(id##_mm, 9, EFFECTIVE_ADDRESS(ea, RD_u32(pc[2]) + pc[3], pc[4], sizeof(CT_##in))   \
            uint64_t eb = (uint64_t)(uint32_t)(RD_u32(pc[5]) + pc[6]) + pc[7];                  \
-           if (unlikely(eb + sizeof(MT_##in) > mem_size))                                      \
+           if (unlikely(eb + sizeof(CT_##in) > mem_size))                                      \
                TRAP_AT(VM_TRAP_MEMORY_OUT_OF_BOUNDS, pc[8]); /* b's load */                    \
-           MT_##in bits_a; MT_##in bits_b; memcpy(&bits_a, mem + ea, sizeof bits_a);           \
-           memcpy(&bits_b, mem + eb, sizeof bits_b); CT_##in a = FROM_BITS_##in(bits_a);       \
-           CT_##in b = FROM_BITS_##in(bits_b); WR_##in(pc[1], (expr));)
+           CT_##in a = MEM_OPERAND(in, mem + ea); CT_##in b = MEM_OPERAND(in, mem + eb);       \
+           WR_##in(pc[1], (expr));)
 #define VM_CHAIN(id, in, expr)                                                                 \
     SIMPLE(id, 5, CT_##in a = RD_##in(pc[2]); CT_##in b = RD_##in(pc[3]);                     \
            CT_##in c = RD_##in(pc[4]); WR_##in(pc[1], (expr));)

@@ -8,10 +8,13 @@
  * checked first against bounds that are exactly representable in the source float type).
  *
  * NaN results: every operation that returns a float for a NaN operand returns a quiet NaN
- * (an "arithmetic NaN" in spec terms) by setting the quiet bit of an input NaN; an input
- * with the canonical payload therefore yields the canonical payload. NaNs created from
- * non-NaN operands (sqrt of a negative number) are the positive canonical NaN. This does not
- * depend on what the FPU or libm does with NaNs.
+ * (an "arithmetic NaN" in spec terms) by setting the quiet bit of an input NaN, the first
+ * NaN operand in Wasm operand order when both are NaNs; an input with the canonical payload
+ * therefore yields the canonical payload. NaNs created from non-NaN operands (inf - inf,
+ * 0 * inf, 0 / 0, sqrt of a negative number) are the negative canonical NaN (the "default
+ * NaN", as x86 creates it; other processors create the positive one). This does not depend
+ * on the processor, the compiler or libm: which of two NaN operands a machine instruction
+ * returns differs between processors, and the compiler may swap the operands of + and *.
  *
  * Assumptions (checked below): IEEE 754 binary32/binary64 floats, FLT_EVAL_METHOD 0 (no
  * excess precision), and the default round-to-nearest-even mode, which wvm never changes.
@@ -25,6 +28,7 @@
 #include <string.h>
 
 #include "trap.h"
+#include "../loader/hints.h"
 
 _Static_assert(sizeof(float) == 4 && FLT_MANT_DIG == 24, "float must be IEEE binary32");
 _Static_assert(sizeof(double) == 8 && DBL_MANT_DIG == 53, "double must be IEEE binary64");
@@ -38,6 +42,10 @@ _Static_assert(sizeof(double) == 8 && DBL_MANT_DIG == 53, "double must be IEEE b
 #define NUM_F64_SIGN 0x8000000000000000ull
 #define NUM_F64_QUIET 0x0008000000000000ull
 #define NUM_F64_CANONICAL_NAN 0x7FF8000000000000ull
+/* The NaN an operation creates from non-NaN operands: the negative canonical NaN, which is
+ * the one x86 creates (NaN results below). */
+#define NUM_F32_DEFAULT_NAN 0xFFC00000u
+#define NUM_F64_DEFAULT_NAN 0xFFF8000000000000ull
 
 /* ---- bit casts ---- */
 
@@ -171,6 +179,86 @@ static inline double num_f64_quiet(double x)
     return num_f64_from_bits(num_f64_bits(x) | NUM_F64_QUIET);
 }
 
+/* ---- arithmetic: + - * / ---- */
+
+/* The NaN result of a binary operator on a and b (NaN results above): the first NaN operand,
+ * quieted, else the default NaN. Out of line: inlined, its bit operations on the operands
+ * made gcc load every float operand through a general register. */
+__attribute__((noinline, cold)) static float num_f32_nan_result(float a, float b)
+{
+    if (isnan(a))
+        return num_f32_quiet(a);
+    if (isnan(b))
+        return num_f32_quiet(b);
+    return num_f32_from_bits(NUM_F32_DEFAULT_NAN);
+}
+
+__attribute__((noinline, cold)) static double num_f64_nan_result(double a, double b)
+{
+    if (isnan(a))
+        return num_f64_quiet(a);
+    if (isnan(b))
+        return num_f64_quiet(b);
+    return num_f64_from_bits(NUM_F64_DEFAULT_NAN);
+}
+
+/* num_f32_add_portable ... num_f64_div_portable: the operator in C, its result replaced by
+ * the rule's when it is a NaN (a compare and a branch not taken on the usual path). */
+#define NUM_ARITH_PORTABLE(t, name, type, op)                                                  \
+    static inline type num_##t##_##name##_portable(type a, type b)                             \
+    {                                                                                          \
+        type r = a op b;                                                                       \
+        return likely(!isnan(r)) ? r : num_##t##_nan_result(a, b);                             \
+    }
+NUM_ARITH_PORTABLE(f32, add, float, +)
+NUM_ARITH_PORTABLE(f32, sub, float, -)
+NUM_ARITH_PORTABLE(f32, mul, float, *)
+NUM_ARITH_PORTABLE(f32, div, float, /)
+NUM_ARITH_PORTABLE(f64, add, double, +)
+NUM_ARITH_PORTABLE(f64, sub, double, -)
+NUM_ARITH_PORTABLE(f64, mul, double, *)
+NUM_ARITH_PORTABLE(f64, div, double, /)
+#undef NUM_ARITH_PORTABLE
+
+/* num_f32_add ... num_f64_div: what the handlers use. On x86-64 one SSE (or AVX) instruction
+ * with a as its first source operand, which follows the rule by itself: of two NaNs it
+ * returns the first source quieted, of one NaN that one quieted, and it creates the default
+ * NaN; no check is needed. (Plain C would not do: the compiler may swap the operands of + and
+ * *.) Elsewhere the portable form. tests/test_numeric.c holds the two to the same bits. */
+#if defined(__x86_64__) && defined(__GNUC__)
+#ifdef __AVX__
+#define NUM_ARITH(t, name, type, insn)                                                         \
+    static inline type num_##t##_##name(type a, type b)                                        \
+    {                                                                                          \
+        type r;                                                                                \
+        __asm__("v" insn " %2, %1, %0" : "=x"(r) : "x"(a), "xm"(b));                           \
+        return r;                                                                              \
+    }
+#else
+#define NUM_ARITH(t, name, type, insn)                                                         \
+    static inline type num_##t##_##name(type a, type b)                                        \
+    {                                                                                          \
+        __asm__(insn " %1, %0" : "+x"(a) : "xm"(b));                                           \
+        return a;                                                                              \
+    }
+#endif
+#else
+#define NUM_ARITH(t, name, type, insn)                                                         \
+    static inline type num_##t##_##name(type a, type b)                                        \
+    {                                                                                          \
+        return num_##t##_##name##_portable(a, b);                                              \
+    }
+#endif
+NUM_ARITH(f32, add, float, "addss")
+NUM_ARITH(f32, sub, float, "subss")
+NUM_ARITH(f32, mul, float, "mulss")
+NUM_ARITH(f32, div, float, "divss")
+NUM_ARITH(f64, add, double, "addsd")
+NUM_ARITH(f64, sub, double, "subsd")
+NUM_ARITH(f64, mul, double, "mulsd")
+NUM_ARITH(f64, div, double, "divsd")
+#undef NUM_ARITH
+
 /* ---- f32 operations ---- */
 
 /* NaN if either operand is NaN (the first NaN operand, quieted); -0 < +0. */
@@ -223,7 +311,7 @@ static inline float num_f32_sqrt(float x)
     if (isnan(x))
         return num_f32_quiet(x);
     if (x < 0.0f) /* -0 is not < 0: sqrt(-0) = -0 */
-        return num_f32_from_bits(NUM_F32_CANONICAL_NAN);
+        return num_f32_from_bits(NUM_F32_DEFAULT_NAN);
     return sqrtf(x);
 }
 
@@ -276,7 +364,7 @@ static inline double num_f64_sqrt(double x)
     if (isnan(x))
         return num_f64_quiet(x);
     if (x < 0.0)
-        return num_f64_from_bits(NUM_F64_CANONICAL_NAN);
+        return num_f64_from_bits(NUM_F64_DEFAULT_NAN);
     return sqrt(x);
 }
 
