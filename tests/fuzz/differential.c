@@ -2,10 +2,14 @@
  * metering mode must give the same outcome, and the fuel of the native mode must be the
  * reference count, the instrumented count, and the sum of any slicing of it.
  *
- * A run loads the module, instantiates it with every import defined by a stub (functions
- * return zeros; memories, tables and globals are created to the imported type), and calls
- * up to MAX_CALLS exported functions in export order with zero arguments, each with
- * CALL_FUEL fuel (the start function too). What it records: statuses, trap codes, results
+ * A run loads the module, instantiates it with every import defined by a stub (memories,
+ * tables and globals are created to the imported type; functions return values derived from
+ * their arguments, below), and makes up to MAX_CALLS calls of the exported functions in
+ * export order, each with CALL_FUEL fuel (the start function too): every function with zero
+ * arguments, and one that has parameters a second time with arguments derived from the
+ * module's bytes. Derived values (derived_value) are edge cases of their type more often
+ * than not (0, -1, the extremes, NaNs, infinities, shift counts, page sizes): the same in
+ * every mode, so the runs stay comparable. What it records: statuses, trap codes, results
  * (raw bits), the fuel each step consumed, and the final contents of the exported memories
  * and globals. The unmetered run stops before the first step that ran out of fuel metered
  * (it could run forever); every comparison stops at the first step a mode ended with a stack
@@ -21,7 +25,7 @@
 #include "wvm.h"
 
 enum {
-    MAX_CALLS = 64,     /* exported functions called */
+    MAX_CALLS = 128,    /* calls of exported functions */
     MAX_ARGS = 64,      /* parameters of a function called (one with more is not called) */
     MAX_RESULTS = 16,   /* results recorded per call (bits) */
     CALL_FUEL = 10000,  /* fuel of each step */
@@ -51,14 +55,76 @@ typedef enum { SLICES_NONE, SLICES_ON } slicing;
 
 /* ---- stubs for the imports ---- */
 
+static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
+{
+    const uint8_t *p = data;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ p[i]) * 0x100000001b3ull;
+    return h;
+}
+
+static uint64_t value_bits(const wvm_val *v)
+{
+    switch (v->kind) {
+    case WVM_I32: return (uint32_t)v->of.i32;
+    case WVM_F32: return v->of.f32_bits;
+    case WVM_I64: return (uint64_t)v->of.i64;
+    case WVM_F64: return v->of.f64_bits;
+    default: return v->of.funcref != NULL; /* references: null or not */
+    }
+}
+
+/* A value of the kind chosen by the seed h: in 5 cases of 8 one of its type's edge cases,
+ * else bits of h (a small number for integers half the time). References are null. */
+static wvm_val derived_value(wvm_valkind kind, uint64_t h)
+{
+    static const uint32_t edge_i32[] = {0, 1, 2, 7, 31, 32, 0xff, 0x100, 0xffff, 0x10000,
+                                        0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff};
+    static const uint64_t edge_i64[] = {0, 1, 63, 64, 0xffffffff, 0x100000000,
+                                        0x7fffffffffffffff, 0x8000000000000000,
+                                        0xfffffffffffffffe, 0xffffffffffffffff};
+    static const uint32_t edge_f32[] = {0x00000000, 0x80000000, 0x3f800000, 0xbf800000,
+                                        0x7f800000, 0xff800000, 0x7fc00000, 0xffc00000,
+                                        0x7fa00000, 0x00000001, 0x7f7fffff, 0x4f000000,
+                                        0xcf000001, 0x3fc00000};
+    static const uint64_t edge_f64[] = {0, 0x8000000000000000, 0x3ff0000000000000,
+                                        0xbff0000000000000, 0x7ff0000000000000,
+                                        0xfff0000000000000, 0x7ff8000000000000,
+                                        0xfff8000000000000, 0x7ff4000000000000, 1,
+                                        0x7fefffffffffffff, 0x41e0000000000000,
+                                        0xc3e0000000000001, 0x3ff8000000000000};
+#define PICK(table) table[(h >> 3) % (sizeof table / sizeof table[0])]
+    bool edge = (h & 7) < 5;
+    uint64_t bits = h >> 8;
+    if (!edge && (h & 0x80))
+        bits %= 100; /* a small number */
+    wvm_val v;
+    memset(&v, 0, sizeof v);
+    v.kind = kind;
+    switch (kind) {
+    case WVM_I32: v.of.i32 = (int32_t)(edge ? PICK(edge_i32) : (uint32_t)bits); break;
+    case WVM_I64: v.of.i64 = (int64_t)(edge ? PICK(edge_i64) : bits * 0x9e3779b97f4a7c15ull); break;
+    case WVM_F32: v.of.f32_bits = edge ? PICK(edge_f32) : (uint32_t)bits; break;
+    case WVM_F64: v.of.f64_bits = edge ? PICK(edge_f64) : bits * 0x9e3779b97f4a7c15ull; break;
+    default: break;
+    }
+#undef PICK
+    return v;
+}
+
+/* A stub's results are derived from its arguments: the same call gives the same results in
+ * every mode. */
 static wvm_trap_code stub_function(wvm_caller *caller, const wvm_val *args, wvm_val *results,
                                    void *env)
 {
     const wvm_functype *type = env;
-    for (uint32_t i = 0; i < type->nresults; i++) {
-        memset(&results[i], 0, sizeof results[i]);
-        results[i].kind = type->results[i];
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (uint32_t i = 0; i < type->nparams; i++) {
+        uint64_t bits = value_bits(&args[i]);
+        h = fnv1a(h, &bits, sizeof bits);
     }
+    for (uint32_t i = 0; i < type->nresults; i++)
+        results[i] = derived_value(type->results[i], fnv1a(h, &i, sizeof i));
     return WVM_TRAP_NONE;
 }
 
@@ -123,25 +189,6 @@ static void define_import(wvm_linker *linker, wvm_store *store, const wvm_import
 
 /* ---- one run ---- */
 
-static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
-{
-    const uint8_t *p = data;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ p[i]) * 0x100000001b3ull;
-    return h;
-}
-
-static uint64_t value_bits(const wvm_val *v)
-{
-    switch (v->kind) {
-    case WVM_I32: return (uint32_t)v->of.i32;
-    case WVM_F32: return v->of.f32_bits;
-    case WVM_I64: return (uint64_t)v->of.i64;
-    case WVM_F64: return v->of.f64_bits;
-    default: return v->of.funcref != NULL; /* references: null or not */
-    }
-}
-
 /* The exported memories' bytes and sizes and the exported globals' values. */
 static uint64_t state_hash(const wvm_module *module, const wvm_instance *inst)
 {
@@ -177,10 +224,11 @@ static void record_step(step_record *s, wvm_status st, const wvm_error *err,
         s->results[i] = value_bits(&results[i]);
 }
 
-/* Calls func with zero arguments and CALL_FUEL fuel; with slices, the fuel is given `slice`
- * at a time and the call resumed after each out-of-fuel stop until CALL_FUEL is spent. */
-static void call_export(wvm_store *store, wvm_func *func, bool metered, uint64_t slice,
-                        step_record *s)
+/* Calls func with CALL_FUEL fuel and zero arguments, or, when seed is not 0, arguments
+ * derived from it; with slices, the fuel is given `slice` at a time and the call resumed
+ * after each out-of-fuel stop until CALL_FUEL is spent. */
+static void call_export(wvm_store *store, wvm_func *func, uint64_t seed, bool metered,
+                        uint64_t slice, step_record *s)
 {
     wvm_val args[MAX_ARGS], results[MAX_RESULTS];
     uint32_t np = wvm_func_param_count(func), nr = wvm_func_result_count(func);
@@ -188,10 +236,9 @@ static void call_export(wvm_store *store, wvm_func *func, bool metered, uint64_t
         s->status = WVM_ERR_USAGE; /* not called, in every mode alike */
         return;
     }
-    for (uint32_t i = 0; i < np; i++) {
-        memset(&args[i], 0, sizeof args[i]);
-        args[i].kind = wvm_func_param_kind(func, i);
-    }
+    for (uint32_t i = 0; i < np; i++)
+        args[i] = derived_value(wvm_func_param_kind(func, i),
+                                seed ? fnv1a(seed, &i, sizeof i) : 0);
     wvm_error err;
     uint64_t given = slice ? slice : CALL_FUEL;
     if (metered)
@@ -217,8 +264,9 @@ static void call_export(wvm_store *store, wvm_func *func, bool metered, uint64_t
     s->fuel = metered ? given - wvm_store_fuel(store) : 0;
 }
 
-/* One run of the module under `mode`, at most max_steps steps (instantiation included). */
-static void run_module(const uint8_t *bytes, size_t size, wvm_meter_mode mode,
+/* One run of the module under `mode`, at most max_steps steps (instantiation included);
+ * seed (not 0) derives the second calls' arguments. */
+static void run_module(const uint8_t *bytes, size_t size, uint64_t seed, wvm_meter_mode mode,
                        uint32_t max_steps, uint64_t slice, run_record *rec)
 {
     memset(rec, 0, sizeof *rec);
@@ -265,7 +313,11 @@ static void run_module(const uint8_t *bytes, size_t size, wvm_meter_mode mode,
         if (!wvm_module_export(module, i, &ex) || ex.type.kind != WVM_EXTERN_FUNC ||
             !wvm_instance_export_n(inst, ex.name, ex.name_len, &item))
             continue;
-        call_export(store, item.of.func, metered, slice, &rec->steps[rec->nsteps++]);
+        call_export(store, item.of.func, 0, metered, slice, &rec->steps[rec->nsteps++]);
+        if (wvm_func_param_count(item.of.func) && rec->nsteps < max_steps &&
+            rec->nsteps < 1 + MAX_CALLS)
+            call_export(store, item.of.func, fnv1a(seed, &i, sizeof i), metered, slice,
+                        &rec->steps[rec->nsteps++]);
     }
     rec->state_hash = state_hash(module, inst);
     rec->state_complete = true;
@@ -379,13 +431,14 @@ unsigned fuzz_check_module(const uint8_t *bytes, size_t size, const char *name)
     unsigned wrong = check_load_error(bytes, size, name, &valid);
     /* (static: five records of about 10 KB each, kept off the stack) */
     static run_record native, reference, instrumented, sliced, unmetered;
-    run_module(bytes, size, WVM_METER_NATIVE, 1 + MAX_CALLS, 0, &native);
+    uint64_t seed = fnv1a(0xcbf29ce484222325ull, bytes, size) | 1; /* (never 0: zeros) */
+    run_module(bytes, size, seed, WVM_METER_NATIVE, 1 + MAX_CALLS, 0, &native);
     if (native.load != valid) {
         fprintf(stderr, "%s: wvm_module_validate says %d, wvm_module_new %d\n", name,
                 (int)valid, (int)native.load);
         wrong++;
     }
-    run_module(bytes, size, WVM_METER_REFERENCE, 1 + MAX_CALLS, 0, &reference);
+    run_module(bytes, size, seed, WVM_METER_REFERENCE, 1 + MAX_CALLS, 0, &reference);
     wrong += compare_runs(name, "native vs reference", &native, &reference, FUEL_COMPLETED);
     if (!native.loaded)
         return wrong;
@@ -394,13 +447,13 @@ unsigned fuzz_check_module(const uint8_t *bytes, size_t size, const char *name)
     coverage.calls += native.nsteps ? native.nsteps - 1 : 0;
     /* The instrumenter refuses some valid modules (one that imports a gas function already,
      * one it would make too large): those are left out. */
-    run_module(bytes, size, WVM_METER_INSTRUMENT, 1 + MAX_CALLS, 0, &instrumented);
+    run_module(bytes, size, seed, WVM_METER_INSTRUMENT, 1 + MAX_CALLS, 0, &instrumented);
     if (instrumented.loaded)
         wrong += compare_runs(name, "native vs instrumented", &native, &instrumented, FUEL_EQUAL);
-    uint64_t slice = 1 + fnv1a(0, bytes, size) % 53;
-    run_module(bytes, size, WVM_METER_NATIVE, 1 + MAX_CALLS, slice, &sliced);
+    uint64_t slice = 1 + seed % 53;
+    run_module(bytes, size, seed, WVM_METER_NATIVE, 1 + MAX_CALLS, slice, &sliced);
     wrong += compare_runs(name, "native vs sliced", &native, &sliced, FUEL_EQUAL);
-    run_module(bytes, size, WVM_METER_OFF, finished_steps(&native), 0, &unmetered);
+    run_module(bytes, size, seed, WVM_METER_OFF, finished_steps(&native), 0, &unmetered);
     wrong += compare_runs(name, "native vs unmetered", &native, &unmetered, FUEL_NONE);
     return wrong;
 }
