@@ -28,16 +28,16 @@
  * of its width. A float's bits go to fwd by an asm statement: as an assignment, it made gcc
  * load the handler's float operands through general registers, adding latency. */
 #define FORWARDED(s) (&(s) == pc + fwd_pos)
+/* An f64 slot is read in place as a double (slots hold any type's bits, hence may_alias): a
+ * float load, where num_f64_from_bits made gcc load the operands of the arithmetic's asm
+ * (numeric.h) through a general register. */
+typedef double slot_f64 __attribute__((may_alias));
 #define RD_u32(s) ((uint32_t)RD_u64(s))
 #define RD_u64(s) (FORWARDED(s) ? FWD_CHECKED(s, fwd_in, ) : fp[s])
 #define RD_f32(s)                                                                              \
     (FORWARDED(s) ? FWD_CHECKED(s, fwd_in_f32, num_f32_bits) : num_f32_from_bits((uint32_t)fp[s]))
 #define RD_f64(s)                                                                              \
     (FORWARDED(s) ? FWD_CHECKED(s, fwd_in_f64, num_f64_bits) : *(const slot_f64 *)&fp[s])
-/* A slot read as a double in place (slots may hold any type's bits): a float load, where
- * num_f64_from_bits made gcc load an operand of the arithmetic's asm (numeric.h) through a
- * general register. */
-typedef double slot_f64 __attribute__((may_alias));
 #define WR_u32(s, v) (fp[s] = fwd = (uint32_t)(v))
 #define WR_u64(s, v) (fp[s] = fwd = (uint64_t)(v))
 #define WR_f32(s, v)                                                                           \
