@@ -20,13 +20,14 @@
 #define CT_f32 float
 #define CT_f64 double
 /* Slot reads and writes. Forwarding (pairs.h): every write of a slot also leaves the value in
- * variables the compiler keeps in registers: its bits in fwd, and a float also in fwd_f32 or
- * fwd_f64 (so that a float read needs no move from a general register). In a forwarding
- * variant's scope the constant fwd_pos names the operand word whose read takes the value the
- * variable of its class held on entry (fwd_in...) instead of the slot; elsewhere it is 0, the
- * opcode word: no operand. vm_forwarded_operand forwards a float read only from a float write
- * of its width. A float's bits go to fwd by an asm statement: as an assignment, it made gcc
- * load the handler's float operands through general registers, adding latency. */
+ * a variable of its class that the compiler keeps in a register: an integer's (or a
+ * reference's) bits in fwd, a float in fwd_f32 or fwd_f64. In a forwarding variant's scope
+ * the constant fwd_pos names the operand word whose read takes the value the variable of its
+ * class held on entry (fwd_in...) instead of the slot; elsewhere it is 0, the opcode word: no
+ * operand. vm_forwarded_operand forwards a read only from a write of its class: a float write
+ * leaves fwd as it was, so that the handlers computing floats (the hot ones of float code)
+ * need no move of their result to a general register; the few readers of a float's bits
+ * (stores, copies) read its slot. */
 #define FORWARDED(s) (&(s) == pc + fwd_pos)
 /* An f64 slot is read in place as a double (slots hold any type's bits, hence may_alias): a
  * float load, where num_f64_from_bits made gcc load the operands of the arithmetic's asm
@@ -40,29 +41,8 @@ typedef double slot_f64 __attribute__((may_alias));
     (FORWARDED(s) ? FWD_CHECKED(s, fwd_in_f64, num_f64_bits) : *(const slot_f64 *)&fp[s])
 #define WR_u32(s, v) (fp[s] = fwd = (uint32_t)(v))
 #define WR_u64(s, v) (fp[s] = fwd = (uint64_t)(v))
-#define WR_f32(s, v)                                                                           \
-    ({                                                                                         \
-        float t_ = (v);                                                                        \
-        fp[s] = num_f32_bits(fwd_f32 = t_);                                                    \
-        fwd = FLOAT_BITS_TO_GPR(t_, uint32_t, "movd");                                         \
-    })
-#define WR_f64(s, v)                                                                           \
-    ({                                                                                         \
-        double t_ = (v);                                                                       \
-        fp[s] = num_f64_bits(fwd_f64 = t_);                                                    \
-        fwd = FLOAT_BITS_TO_GPR(t_, uint64_t, "movq");                                         \
-    })
-#if defined(__x86_64__) && defined(__GNUC__)
-#define FLOAT_BITS_TO_GPR(x, type, insn)                                                       \
-    ({                                                                                         \
-        type b_;                                                                               \
-        __asm__(insn " %1, %0" : "=r"(b_) : "x"(x));                                           \
-        b_;                                                                                    \
-    })
-#else /* (elsewhere the plain conversion; the pitfall is gcc's on x86-64) */
-#define FLOAT_BITS_TO_GPR(x, type, insn)                                                       \
-    (sizeof(x) == 4 ? (type)num_f32_bits((float)(x)) : (type)num_f64_bits((double)(x)))
-#endif
+#define WR_f32(s, v) (fp[s] = num_f32_bits(fwd_f32 = (v)))
+#define WR_f64(s, v) (fp[s] = num_f64_bits(fwd_f64 = (v)))
 #ifdef VM_FWD_CHECK
 /* (a checking build: a forwarded value must be the slot's, else the process aborts) */
 #define FWD_CHECKED(s, value, bits)                                                            \

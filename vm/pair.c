@@ -61,7 +61,7 @@ _Static_assert(VM_OP_COUNT <= UINT16_MAX, "pair table too narrow");
 /* The class of each instruction's result and of each of its operand words (the forwarding
  * variables their handlers write and read, vm/interp.c), from the types of the families of
  * vmops.def: integers (and references: the default), read and written as a slot's bits, or
- * floats of either width, which are written both as bits and as floats. */
+ * floats of either width. */
 enum { CLASS_INT, CLASS_F32, CLASS_F64 };
 #define CLASS_u32 CLASS_INT
 #define CLASS_u64 CLASS_INT
@@ -114,12 +114,11 @@ static inline uint32_t forwarded_operand(uint32_t x_op, const uint32_t *x, uint3
     match &= (uint32_t)(vm_op_source_words[y_op] | vm_op_dest_words[y_op]);
     uint32_t k = (uint32_t)__builtin_ctz(match | 1u << VM_FWD_OPERANDS);
     /* x writes one slot, in its word 1 (its handler's last slot write, which leaves the value
-     * in the interpreter's forwarding variables); the first mention of it in y is a source
-     * (not a destination y writes before), read as bits (every write leaves them in fwd) or in
-     * x's class */
+     * in the interpreter's forwarding variable of x's class); the first mention of it in y is
+     * a source (not a destination y writes before), read in that class */
     uint32_t y_class = (uint32_t)operand_classes[y_op] >> 2 * k & 3;
     bool ok = vm_op_dest_words[x_op] == 1u << 1 && (vm_op_source_words[y_op] >> k & 1) &&
-              (y_class == CLASS_INT || y_class == result_class[x_op]);
+              y_class == result_class[x_op];
     return ok ? k : 0;
 }
 
