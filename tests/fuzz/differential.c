@@ -305,17 +305,16 @@ static void run_module(const uint8_t *bytes, size_t size, uint64_t seed, wvm_met
     rec->nsteps = 1;
     if (st != WVM_OK)
         goto done;
-    for (uint32_t i = 0; i < wvm_module_export_count(module) && rec->nsteps < max_steps &&
-                         rec->nsteps < 1 + MAX_CALLS;
-         i++) {
+    if (max_steps > 1 + MAX_CALLS)
+        max_steps = 1 + MAX_CALLS; /* (the size of rec->steps) */
+    for (uint32_t i = 0; i < wvm_module_export_count(module) && rec->nsteps < max_steps; i++) {
         wvm_exporttype ex;
         wvm_extern item;
         if (!wvm_module_export(module, i, &ex) || ex.type.kind != WVM_EXTERN_FUNC ||
             !wvm_instance_export_n(inst, ex.name, ex.name_len, &item))
             continue;
         call_export(store, item.of.func, 0, metered, slice, &rec->steps[rec->nsteps++]);
-        if (wvm_func_param_count(item.of.func) && rec->nsteps < max_steps &&
-            rec->nsteps < 1 + MAX_CALLS)
+        if (wvm_func_param_count(item.of.func) && rec->nsteps < max_steps)
             call_export(store, item.of.func, fnv1a(seed, &i, sizeof i), metered, slice,
                         &rec->steps[rec->nsteps++]);
     }
