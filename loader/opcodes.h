@@ -73,4 +73,21 @@ static inline const wasm_op_info *wasm_op_lookup(uint32_t op)
     return &wasm_op_table[op];
 }
 
+/* log2 of the size in bytes of the memory access of a load or store op (i32.load ..
+ * i64.store32), which is also its natural alignment; 0 for any other op. */
+static inline uint32_t wasm_access_size_log2(uint32_t op)
+{
+    static const uint8_t size_log2[WASM_OP_i64_store32 - WASM_OP_i32_load + 1] = {
+        2, 3, 2, 3,       /* i32/i64/f32/f64.load */
+        0, 0, 1, 1,       /* i32.load8_s/u, i32.load16_s/u */
+        0, 0, 1, 1, 2, 2, /* i64.load8_s/u, 16_s/u, 32_s/u */
+        2, 3, 2, 3,       /* i32/i64/f32/f64.store */
+        0, 1,             /* i32.store8/16 */
+        0, 1, 2,          /* i64.store8/16/32 */
+    };
+    return op >= WASM_OP_i32_load && op <= WASM_OP_i64_store32
+               ? size_log2[op - WASM_OP_i32_load]
+               : 0;
+}
+
 #endif

@@ -52,16 +52,6 @@ typedef struct {
 /* WASM_SIG_* token -> value type byte (WASM_SIG_NONE -> 0). */
 static const uint8_t sig_vt[] = {0, WASM_I32, WASM_I64, WASM_F32, WASM_F64};
 
-/* log2 of the natural alignment of the loads and stores 0x28 (i32.load) .. 0x3E. */
-static const uint8_t natural_align[0x3F - 0x28] = {
-    2, 3, 2, 3,             /* i32/i64/f32/f64.load */
-    0, 0, 1, 1,             /* i32.load8_s/u, i32.load16_s/u */
-    0, 0, 1, 1, 2, 2,       /* i64.load8_s/u, 16_s/u, 32_s/u */
-    2, 3, 2, 3,             /* i32/i64/f32/f64.store */
-    0, 1,                   /* i32.store8/16 */
-    0, 1, 2,                /* i64.store8/16/32 */
-};
-
 const char *vtype_name(uint8_t t)
 {
     switch (t) {
@@ -750,7 +740,7 @@ static bool validate_body(vctx *c)
             uint32_t align, offset;
             if (!reader_u32(r, &align) || !reader_u32(r, &offset) || !need_memory(c, 0))
                 return false;
-            if (align > natural_align[op - WASM_OP_i32_load])
+            if (align > wasm_access_size_log2(op))
                 return INVALID("alignment must not be larger than natural");
             break;
         }

@@ -182,12 +182,17 @@ static inline uint64_t imm64_at(const uint32_t *w)
         mem_size = m0_ ? m0_->size : 0;                                                        \
     } while (0)
 
-/* Effective address of a memory access of `size` bytes at the u32 address addr, trapping when
- * out of bounds. */
-#define EFFECTIVE_ADDRESS(ea, addr, offset, size)                                              \
-    uint64_t ea = (uint64_t)(uint32_t)(addr) + (offset);                                       \
-    if (unlikely(ea + (size) > mem_size))                                                      \
-        TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);
+/* Effective address ea of a memory access of `size` bytes at the u32 address addr, trapping
+ * when out of bounds. The instruction's offset word holds the Wasm offset plus size - 1
+ * (vmops.def), so that addr + that word is the address of the access's last byte, which a
+ * single compare tests against the memory's size: no addition of the size (an instruction in
+ * every access but the byte-wide ones). It is below 2^33, and the access starts size - 1
+ * bytes before it. */
+#define EFFECTIVE_ADDRESS(ea, addr, last_offset, size)                                         \
+    uint64_t ea##_last = (uint64_t)(uint32_t)(addr) + (last_offset);                           \
+    if (unlikely(ea##_last >= mem_size))                                                       \
+        TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);                                                    \
+    uint64_t ea = ea##_last - ((size) - 1);
 
 /* Dynamic fuel: units x unit_cost, charged after the operation's own checks passed and
  * before it has any effect; when short, out of fuel at this instruction (resumable). */
@@ -332,9 +337,10 @@ typedef double mem_f64 __attribute__((may_alias, aligned(1)));
            CT_##in b = MEM_OPERAND(in, mem + ea); CT_##in a = RD_##in(pc[2]);                  \
            WR_##in(pc[1], (expr));)                                                            \
     SIMPLE(id##_mm, 9, EFFECTIVE_ADDRESS(ea, RD_u32(pc[2]) + pc[3], pc[4], sizeof(CT_##in))   \
-           uint64_t eb = (uint64_t)(uint32_t)(RD_u32(pc[5]) + pc[6]) + pc[7];                  \
-           if (unlikely(eb + sizeof(CT_##in) > mem_size))                                      \
+           uint64_t eb_last = (uint64_t)(uint32_t)(RD_u32(pc[5]) + pc[6]) + pc[7];             \
+           if (unlikely(eb_last >= mem_size))                                                  \
                TRAP_AT(VM_TRAP_MEMORY_OUT_OF_BOUNDS, pc[8]); /* b's load */                    \
+           uint64_t eb = eb_last - (sizeof(CT_##in) - 1);                                      \
            CT_##in a = MEM_OPERAND(in, mem + ea); CT_##in b = MEM_OPERAND(in, mem + eb);       \
            WR_##in(pc[1], (expr));)
 #define VM_CHAIN(id, in, expr)                                                                 \
@@ -410,6 +416,7 @@ typedef double mem_f64 __attribute__((may_alias, aligned(1)));
 
     /* ---- control ---- */
     CASE(unreachable) { TRAP(VM_TRAP_UNREACHABLE); }
+    CASE(memory_out_of_bounds) { TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS); }
     /* The unconditional branches: br, and the instructions ending a block that also branch
      * (vmops.def), each after its own work (`effect`), to the offset in word pc[off]; and the
      * paying form of each (the next opcode), which enters the target's metered block. */

@@ -1502,6 +1502,19 @@ static bool defer_address_arithmetic(tr_state *t, uint32_t op)
 }
 
 /* Operators with a fixed [p0 p1] -> [r] signature: numeric operators, loads and stores. */
+/* A load or store that traps whatever its address: its operands are consumed and a load's
+ * result pushed as usual (the code after it is never run, but stays well formed). */
+static void translate_out_of_bounds(tr_state *t, const wasm_op_info *info)
+{
+    bool store = info->result == WASM_SIG_NONE;
+    pop_val(t);
+    if (store)
+        pop_val(t);
+    emit_op(t, VM_OP_memory_out_of_bounds);
+    if (!store)
+        push_slot(t, sig_type(info->result));
+}
+
 static void translate_simple(tr_state *t, uint32_t op, const wasm_op_info *info)
 {
     uint32_t offset = 0;
@@ -1509,6 +1522,14 @@ static void translate_simple(tr_state *t, uint32_t op, const wasm_op_info *info)
         uint32_t align;
         reader_u32(&t->r, &align);
         reader_u32(&t->r, &offset);
+        /* The offset word of a load or store holds the offset of its last byte (vmops.def);
+         * when that exceeds 2^32 - 1, no memory (at most 4 GiB) has the access in bounds. */
+        uint32_t last = (1u << wasm_access_size_log2(op)) - 1;
+        if (offset > UINT32_MAX - last) {
+            translate_out_of_bounds(t, info);
+            return;
+        }
+        offset += last;
     }
     if (info->imm == IMM_MEMORY) { /* memory.size / memory.grow */
         uint32_t mem;
