@@ -84,13 +84,26 @@ static inline uint64_t imm64_at(const uint32_t *w)
 #endif
 }
 
+/* charge() of the cost in the words w[0], w[1] (a `fuel` instruction's): the subtraction
+ * takes the cost straight from the code, one instruction instead of a load and a subtraction,
+ * because the rare undoing reads it again (the empty asm makes the compiler forget the first
+ * read, which it would otherwise keep in a register for the undoing). */
+static inline bool charge_at(uint64_t *fuel, const uint32_t *w)
+{
+    if (likely(!__builtin_sub_overflow(*fuel, imm64_at(w), fuel)))
+        return true;
+    __asm__ volatile("" ::: "memory");
+    *fuel += imm64_at(w);
+    return false;
+}
+
 /* Enters the metered block whose `fuel` instruction is at w (the paying branch forms of
  * vmops.def): pays its charge and continues after it, or, when the fuel is short, lands on it
  * so that it stops there as usual. */
 #define ENTER_PAYING(w)                                                                        \
     do {                                                                                       \
         const uint32_t *at_ = (w);                                                             \
-        pc = charge(&fuel, imm64_at(at_ + 1)) ? at_ + FUEL_WORDS : at_;                        \
+        pc = charge_at(&fuel, at_ + 1) ? at_ + FUEL_WORDS : at_;                               \
     } while (0)
 
 /* Enters, by a branch that pays when taken, the metered block whose `fuel` instruction ends
@@ -100,7 +113,7 @@ static inline uint64_t imm64_at(const uint32_t *w)
 #define ENTER_PAID(w)                                                                          \
     do {                                                                                       \
         const uint32_t *past_ = (w);                                                           \
-        pc = charge(&fuel, imm64_at(past_ - 2)) ? past_ : past_ - FUEL_WORDS;                  \
+        pc = charge_at(&fuel, past_ - 2) ? past_ : past_ - FUEL_WORDS;                         \
     } while (0)
 
 /* The four forms of a conditional branch (VM_BR in vmops.def): after `decls`, it branches
@@ -367,8 +380,10 @@ typedef double mem_f64 __attribute__((may_alias, aligned(1)));
  * after the value of a store (or the base of a load) start at word r. */
 #define ADDR_PLAIN(b, r) RD_u32(pc[b])
 #define ADDR_AI(b, r) RD_u32(pc[b]) + pc[r]
-#define ADDR_SX(b, r) RD_u32(pc[b]) + (RD_u32(pc[r]) << (pc[(r) + 1] & 31)) + pc[(r) + 2]
-#define ADDR_SI(b, r) (RD_u32(pc[b]) << (pc[r] & 31)) + pc[(r) + 1]
+/* (an index is scaled by multiplying it by 2^shift, which the instruction holds: one
+ * instruction with the factor in memory, where a shift by a count read from memory takes two) */
+#define ADDR_SX(b, r) RD_u32(pc[b]) + RD_u32(pc[r]) * pc[(r) + 1] + pc[(r) + 2]
+#define ADDR_SI(b, r) RD_u32(pc[b]) * pc[r] + pc[(r) + 1]
 #define VM_LOAD(id, out, ctype)                                                                \
     LOAD_CASE(id, out, ctype, ADDR_PLAIN(2, 3), 3)                                             \
     LOAD_CASE(id##_ai, out, ctype, ADDR_AI(2, 3), 4)                                           \
@@ -393,13 +408,13 @@ typedef double mem_f64 __attribute__((may_alias, aligned(1)));
     SIMPLE(const32, 3, WR_u64(pc[1], pc[2]);)
     SIMPLE(const64, 4, WR_u64(pc[1], imm64_at(pc + 2));)
     SIMPLE(i32_mul_imm_add, 5, WR_u32(pc[1], RD_u32(pc[2]) * pc[3] + RD_u32(pc[4]));)
-    SIMPLE(i32_lea, 6, WR_u32(pc[1], RD_u32(pc[2]) + (RD_u32(pc[3]) << (pc[4] & 31)) + pc[5]);)
+    SIMPLE(i32_lea, 6, WR_u32(pc[1], RD_u32(pc[2]) + RD_u32(pc[3]) * pc[4] + pc[5]);)
     SIMPLE(select, 5, WR_u64(pc[1], RD_u32(pc[4]) ? RD_u64(pc[2]) : RD_u64(pc[3]));)
     SIMPLE(select_test_imm, 6,
            WR_u64(pc[1], (RD_u32(pc[4]) & pc[5]) ? RD_u64(pc[2]) : RD_u64(pc[3]));)
 
     /* ---- fuel ---- */
-    SIMPLE(fuel, 3, if (unlikely(!charge(&fuel, imm64_at(pc + 1)))) TRAP(VM_TRAP_OUT_OF_FUEL);)
+    SIMPLE(fuel, 3, if (unlikely(!charge_at(&fuel, pc + 1))) TRAP(VM_TRAP_OUT_OF_FUEL);)
     /* Charges computed by the program (calls to the gas function of instrumented modules):
      * as `fuel`, so that a short charge stops here and resuming retries it. */
 #define FUEL_DYN_CASE(id, in)                                                                  \
