@@ -82,6 +82,12 @@ struct vm_code {
     uint32_t nresults;
     uint32_t nlocals;       /* parameters + declared locals: fp[0..nlocals) */
     uint32_t frame_slots;   /* slots the frame needs: locals, operand stack, results */
+    size_t frame_bytes;     /* frame_slots * sizeof(vm_slot), for the check of a call */
+    /* Where a call enters: past the `fuel` instruction that begins metered code, whose charge,
+     * entry_cost, the call pays (saving that instruction's dispatch); else the first word,
+     * and entry_cost is 0. */
+    const uint32_t *entry;
+    uint64_t entry_cost;
     uint32_t func_index;    /* in the module's function index space */
     vm_srcmap_entry *srcmap;/* sorted by pos; one entry per instruction */
     uint32_t nsrcmap;

@@ -6,11 +6,12 @@
 #include "code.h"
 #include "vm.h"
 
-/* A suspended caller: where to continue when the callee returns. */
+/* A suspended caller: where to continue when the callee returns. (Which function it is
+ * follows from its instance and ret_pc, vm_func_at: the interpreter does not track it.) */
 typedef struct {
     const uint32_t *ret_pc; /* the caller's next instruction */
     vm_slot *fp;            /* the caller's frame */
-    vm_func *func;          /* the caller */
+    vm_instance *inst;      /* the caller's instance */
 } vm_frame;
 
 struct vm_exec {
@@ -31,6 +32,9 @@ struct vm_exec {
     uint64_t bulk_unit;
     uint64_t grow_page;
 };
+
+/* The function of instance inst whose code holds pc; NULL when none does. */
+const vm_func *vm_func_at(const vm_instance *inst, const uint32_t *pc);
 
 /* Runs func from pc with frame fp until the call that began at frame-stack depth
  * base_depth returns to the host. Results are left in the entry frame's slots. On an

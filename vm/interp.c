@@ -4,8 +4,9 @@
  *
  * Registers of the loop: pc (next word), fp (current frame), fuel, mem/mem_size (memory 0 of
  * the current instance: reloaded after anything that may change or move it — calls and
- * returns that change instance, host calls, memory.grow), inst and func (the running
- * function). Calls push a vm_frame and switch frames in place: no C recursion per Wasm call.
+ * returns that change instance, host calls, memory.grow) and inst (the running function's
+ * instance; the function itself is found from inst and pc when a trap needs it, vm_func_at).
+ * Calls push a vm_frame and switch frames in place: no C recursion per Wasm call.
  */
 #include <string.h>
 
@@ -150,42 +151,51 @@ static inline bool charge_at(uint64_t *fuel, const uint32_t *w)
     } while (0)
 #endif
 
-#define TRAP(code)                                                                             \
+/* A trap named name (VM_TRAP_*): a jump to that code's exit (TRAP_EXIT, after the
+ * handlers), which records it in *trap. The trap's code and Wasm offset go to memory, not to
+ * variables: gcc if-converts a jump to a block that only sets variables, moving the settings
+ * in front of the jump, into the handler's hot path; it cannot move a store there. */
+#define TRAP(name) goto trap_##name
+/* A trap whose code is computed (not a VM_TRAP_* name). */
+#define TRAP_CODE(value)                                                                       \
     do {                                                                                       \
-        trap_code = (code);                                                                    \
+        trap->code = (value);                                                                  \
         goto trapped;                                                                          \
     } while (0)
 /* A trap of the second Wasm instruction fused into one internal instruction, whose Wasm offset
  * the instruction holds (the source map has the first one's). */
-#define TRAP_AT(code, wasm_offset)                                                             \
+#define TRAP_AT(name, wasm_offset)                                                             \
     do {                                                                                       \
-        trap_offset = (wasm_offset);                                                           \
-        TRAP(code);                                                                            \
+        trap->code = (name);                                                                   \
+        trap->offset = (wasm_offset);                                                          \
+        goto trapped_at;                                                                       \
     } while (0)
 
 #define SYNC_DEPTH() (ex->depth = (uint32_t)(frame_top - ex->frames))
 
-/* Enters the Wasm function f (its arguments at callee_fp, c its code) from the call
+/* Enters the Wasm function whose code is c (its arguments at callee_fp) from the call
  * instruction at pc, which continues at return_pc: traps when the frame stack or the value
- * stack is full, else pushes the caller's frame, zeroes the declared locals and starts f's
- * code, paying its entry charge (metered code starts with `fuel`) to save its dispatch; when
- * short, f starts on it and stops there as usual. */
-#define ENTER_FUNCTION(f, c, callee_fp, return_pc)                                             \
+ * stack is full, else pushes the caller's frame, zeroes the declared locals and starts the
+ * code, paying its entry charge (metered code starts with `fuel`, vm_code.entry) to save that
+ * instruction's dispatch; when short, the code starts on it and stops there as usual. (The
+ * caller switches inst when the callee's differs.) */
+#define ENTER_FUNCTION(c, callee_fp, return_pc)                                                \
     do {                                                                                       \
         if (unlikely(frame_top == frame_limit ||                                              \
-                     (size_t)(stack_end - (callee_fp)) < (c)->frame_slots))                     \
+                     (uintptr_t)stack_end - (uintptr_t)(callee_fp) < (c)->frame_bytes))         \
             TRAP(VM_TRAP_STACK_OVERFLOW);                                                      \
-        *frame_top++ = (vm_frame){(return_pc), fp, func};                                      \
+        *frame_top++ = (vm_frame){(return_pc), fp, inst};                                      \
         fp = (callee_fp);                                                                      \
-        func = (f);                                                                            \
         /* Most functions have a few locals: a loop, not a call to memset. */                 \
         for (vm_slot *l = fp + (c)->nparams, *end = fp + (c)->nlocals; l < end; l++) {         \
             OPAQUE(l);                                                                         \
             *l = 0;                                                                            \
         }                                                                                      \
-        pc = (c)->words;                                                                       \
-        if (*pc == VM_OP_fuel)                                                                 \
-            ENTER_PAYING(pc);                                                                  \
+        pc = (c)->entry;                                                                       \
+        if (unlikely(__builtin_sub_overflow(fuel, (c)->entry_cost, &fuel))) {                  \
+            fuel += (c)->entry_cost;                                                           \
+            pc = (c)->words;                                                                   \
+        }                                                                                      \
     } while (0)
 
 #define REFRESH_MEMORY()                                                                       \
@@ -219,6 +229,62 @@ static inline bool charge_at(uint64_t *fuel, const uint32_t *w)
             fuel -= cost_;                                                                     \
     } while (0)
 
+const vm_func *vm_func_at(const vm_instance *inst, const uint32_t *pc)
+{
+    const wasm_module *m = inst->module;
+    for (uint32_t i = m->nfunc_imports; i < m->nfunc_imports + m->nfuncs; i++) {
+        const vm_code *c = inst->funcs[i]->code;
+        if (c && pc >= c->words && pc < c->words + c->nwords)
+            return inst->funcs[i];
+    }
+    return NULL;
+}
+
+/* Completes *trap for a trap at pc in a function of inst (frame fp), trap->code and
+ * trap->offset (SIZE_MAX: the source map's) being set, ex->depth and ex->fuel current: the
+ * trapping function and Wasm offset, and the backtrace. An out-of-fuel trap with susp keeps
+ * every frame for resuming (at pc); any other unwinds to base_depth. Returns the code. (Out of
+ * line and cold: a trap path inside the interpreter loop shapes its register allocation.) */
+__attribute__((noinline, cold)) static int record_trap(vm_exec *ex, const vm_instance *inst,
+                                                      const uint32_t *pc, vm_slot *fp,
+                                                      uint32_t base_depth, vm_trap *trap,
+                                                      vm_suspension *susp)
+{
+    /* the running function: pc is in its code (NULL could only mean a bug: it is reported as
+     * an unknown function, and the trap cannot be resumed) */
+    const vm_func *running = vm_func_at(inst, pc);
+    trap->func = running;
+    if (trap->offset == SIZE_MAX)
+        trap->offset = running ? vm_code_wasm_offset(running->code,
+                                                     (uint32_t)(pc - running->code->words))
+                               : 0;
+    trap->frames[0] = (vm_backtrace_frame){running, trap->offset};
+    trap->nframes = 1;
+    for (uint32_t d = ex->depth; d > base_depth && trap->nframes < VM_BACKTRACE_MAX; d--) {
+        const vm_frame *fr = &ex->frames[d - 1];
+        /* ret_pc follows the caller's call instruction: report the call itself */
+        const vm_func *caller = vm_func_at(fr->inst, fr->ret_pc - 1);
+        if (!caller)
+            break;
+        const vm_code *c = caller->code;
+        uint32_t pos = (uint32_t)(fr->ret_pc - c->words) - 1;
+        trap->frames[trap->nframes++] = (vm_backtrace_frame){caller, vm_code_wasm_offset(c, pos)};
+    }
+    if (trap->code == VM_TRAP_OUT_OF_FUEL && susp && running) {
+        /* Keep every frame: resuming retries the instruction at pc. */
+        susp->active = true;
+        susp->func = (vm_func *)running;
+        susp->pc = pc;
+        susp->fp = fp;
+        susp->depth = ex->depth;
+        susp->reserved_top = fp + running->code->frame_slots;
+        ex->top = susp->reserved_top;
+        return trap->code;
+    }
+    ex->depth = base_depth;
+    return trap->code;
+}
+
 int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t base_depth,
            void *user, vm_trap *trap, vm_suspension *susp)
 {
@@ -250,8 +316,6 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
     const bool metered = ex->metered;
     uint8_t *mem;
     uint64_t mem_size;
-    int trap_code = VM_TRAP_NONE;
-    size_t trap_offset = SIZE_MAX; /* TRAP_AT's Wasm offset; SIZE_MAX: the source map's */
     vm_func *callee;
     vm_slot *callee_fp;
     const uint32_t *return_pc;
@@ -483,22 +547,20 @@ typedef double mem_f64 __attribute__((may_alias, aligned(1)));
             const vm_frame *fr = --frame_top;
             pc = fr->ret_pc;
             fp = fr->fp;
-            func = fr->func;
-        }
-        /* mem and mem_size are current for the callee's instance (memory.grow and host calls
-         * refresh them): the same instance needs no reload. */
-        if (func->instance != inst) {
-            inst = func->instance;
-            REFRESH_MEMORY();
+            /* mem and mem_size are current for the callee's instance (memory.grow and host
+             * calls refresh them): the same instance needs no reload. */
+            if (fr->inst != inst) {
+                inst = fr->inst;
+                REFRESH_MEMORY();
+            }
         }
         NEXT();
     }
     CASE(call)
     {
         /* a function of this module: Wasm code, and this instance */
-        vm_func *f = inst->funcs[pc[1]];
-        const vm_code *c = f->code;
-        ENTER_FUNCTION(f, c, fp + pc[2], pc + 3);
+        const vm_code *c = inst->funcs[pc[1]]->code;
+        ENTER_FUNCTION(c, fp + pc[2], pc + 3);
         NEXT();
     }
     CASE(call_import)
@@ -522,7 +584,7 @@ typedef double mem_f64 __attribute__((may_alias, aligned(1)));
             TRAP(VM_TRAP_BAD_SIGNATURE);
         if (likely(callee->instance == inst)) { /* a function of this instance: Wasm code */
             const vm_code *c = callee->code;
-            ENTER_FUNCTION(callee, c, fp + pc[4], pc + 5);
+            ENTER_FUNCTION(c, fp + pc[4], pc + 5);
             NEXT();
         }
         callee_fp = fp + pc[4];
@@ -710,7 +772,7 @@ typedef double mem_f64 __attribute__((may_alias, aligned(1)));
 
     /* ---- trapping conversions ---- */
 #define TRUNC_CASE(id, in, ctype)                                                              \
-    SIMPLE(id, 3, ctype v; int rc = num_##id(RD_##in(pc[2]), &v); if (unlikely(rc)) TRAP(rc);  \
+    SIMPLE(id, 3, ctype v; int rc = num_##id(RD_##in(pc[2]), &v); if (unlikely(rc)) TRAP_CODE(rc);  \
            WR_u64(pc[1], (sizeof(ctype) == 4) ? (uint64_t)(uint32_t)v : (uint64_t)v);)
     TRUNC_CASE(i32_trunc_f32_s, f32, int32_t)
     TRUNC_CASE(i32_trunc_f32_u, f32, uint32_t)
@@ -737,14 +799,14 @@ do_call:
         fuel = ex->fuel;
         ex->top = saved_top;
         if (unlikely(rc))
-            TRAP(rc);
+            TRAP_CODE(rc);
         REFRESH_MEMORY();
         pc = return_pc;
         NEXT();
     }
     {
         const vm_code *c = callee->code;
-        ENTER_FUNCTION(callee, c, callee_fp, return_pc);
+        ENTER_FUNCTION(c, callee_fp, return_pc);
         if (callee->instance != inst) {
             inst = callee->instance;
             REFRESH_MEMORY();
@@ -752,34 +814,25 @@ do_call:
         NEXT();
     }
 
-trapped:
+#define TRAP_EXIT(name)                                                                        \
+    trap_##name : __attribute__((unused));                                                     \
+    trap->code = name;                                                                         \
+    goto trapped;
+    TRAP_EXIT(VM_TRAP_UNREACHABLE)
+    TRAP_EXIT(VM_TRAP_MEMORY_OUT_OF_BOUNDS)
+    TRAP_EXIT(VM_TRAP_TABLE_OUT_OF_BOUNDS)
+    TRAP_EXIT(VM_TRAP_INDIRECT_CALL_TO_NULL)
+    TRAP_EXIT(VM_TRAP_BAD_SIGNATURE)
+    TRAP_EXIT(VM_TRAP_INT_DIVIDE_BY_ZERO)
+    TRAP_EXIT(VM_TRAP_INT_OVERFLOW)
+    TRAP_EXIT(VM_TRAP_INVALID_CONVERSION)
+    TRAP_EXIT(VM_TRAP_STACK_OVERFLOW)
+    TRAP_EXIT(VM_TRAP_OUT_OF_FUEL)
+#undef TRAP_EXIT
+trapped: /* trap->code is set; trap->offset, the source map's */
+    trap->offset = SIZE_MAX;
+trapped_at: /* trap->code and trap->offset are set */
     SYNC_DEPTH();
     ex->fuel = fuel;
-    trap->code = trap_code;
-    trap->func = func;
-    trap->offset = trap_offset != SIZE_MAX
-                       ? trap_offset
-                       : vm_code_wasm_offset(func->code, (uint32_t)(pc - func->code->words));
-    trap->frames[0] = (vm_backtrace_frame){func, trap->offset};
-    trap->nframes = 1;
-    for (uint32_t d = ex->depth; d > base_depth && trap->nframes < VM_BACKTRACE_MAX; d--) {
-        const vm_frame *fr = &ex->frames[d - 1];
-        const vm_code *c = fr->func->code;
-        /* ret_pc follows the caller's call instruction: report the call itself */
-        uint32_t pos = (uint32_t)(fr->ret_pc - c->words) - 1;
-        trap->frames[trap->nframes++] = (vm_backtrace_frame){fr->func, vm_code_wasm_offset(c, pos)};
-    }
-    if (trap_code == VM_TRAP_OUT_OF_FUEL && susp) {
-        /* Keep every frame: resuming retries the instruction at pc. */
-        susp->active = true;
-        susp->func = func;
-        susp->pc = pc;
-        susp->fp = fp;
-        susp->depth = ex->depth;
-        susp->reserved_top = fp + func->code->frame_slots;
-        ex->top = susp->reserved_top;
-        return trap_code;
-    }
-    ex->depth = base_depth;
-    return trap_code;
+    return record_trap(ex, inst, pc, fp, base_depth, trap, susp);
 }

@@ -2474,6 +2474,12 @@ wasm_status vm_translate_ex(const wasm_module *m, uint32_t func_index,
     if (slots < type->nresults)
         slots = type->nresults;
     code->frame_slots = (uint32_t)slots;
+    code->frame_bytes = (size_t)slots * sizeof(vm_slot);
+    code->entry = code->words;
+    if (code->nwords >= FUEL_WORDS && vm_op_unpaired(code->words[0]) == VM_OP_fuel) {
+        code->entry_cost = (uint64_t)code->words[1] | (uint64_t)code->words[2] << 32;
+        code->entry = code->words + FUEL_WORDS;
+    }
     *out = code;
     status = WASM_OK;
 fail:
