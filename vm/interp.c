@@ -444,10 +444,8 @@ typedef double mem_f64 __attribute__((may_alias, aligned(1)));
  * after the value of a store (or the base of a load) start at word r. */
 #define ADDR_PLAIN(b, r) RD_u32(pc[b])
 #define ADDR_AI(b, r) RD_u32(pc[b]) + pc[r]
-/* (an index is scaled by multiplying it by 2^shift, which the instruction holds: one
- * instruction with the factor in memory, where a shift by a count read from memory takes two) */
-#define ADDR_SX(b, r) RD_u32(pc[b]) + RD_u32(pc[r]) * pc[(r) + 1] + pc[(r) + 2]
-#define ADDR_SI(b, r) RD_u32(pc[b]) * pc[r] + pc[(r) + 1]
+#define ADDR_SX(b, r) RD_u32(pc[b]) + (RD_u32(pc[r]) << (pc[(r) + 1] & 31)) + pc[(r) + 2]
+#define ADDR_SI(b, r) (RD_u32(pc[b]) << (pc[r] & 31)) + pc[(r) + 1]
 #define VM_LOAD(id, out, ctype)                                                                \
     LOAD_CASE(id, out, ctype, ADDR_PLAIN(2, 3), 3)                                             \
     LOAD_CASE(id##_ai, out, ctype, ADDR_AI(2, 3), 4)                                           \
@@ -472,7 +470,7 @@ typedef double mem_f64 __attribute__((may_alias, aligned(1)));
     SIMPLE(const32, 3, WR_u64(pc[1], pc[2]);)
     SIMPLE(const64, 4, WR_u64(pc[1], imm64_at(pc + 2));)
     SIMPLE(i32_mul_imm_add, 5, WR_u32(pc[1], RD_u32(pc[2]) * pc[3] + RD_u32(pc[4]));)
-    SIMPLE(i32_lea, 6, WR_u32(pc[1], RD_u32(pc[2]) + RD_u32(pc[3]) * pc[4] + pc[5]);)
+    SIMPLE(i32_lea, 6, WR_u32(pc[1], RD_u32(pc[2]) + (RD_u32(pc[3]) << (pc[4] & 31)) + pc[5]);)
     SIMPLE(select, 5, WR_u64(pc[1], RD_u32(pc[4]) ? RD_u64(pc[2]) : RD_u64(pc[3]));)
     SIMPLE(select_test_imm, 6,
            WR_u64(pc[1], (RD_u32(pc[4]) & pc[5]) ? RD_u64(pc[2]) : RD_u64(pc[3]));)

@@ -479,7 +479,7 @@ static void emit_address_value(tr_state *t, uint32_t dst, const tr_val *v)
         mark_producer(t, pos);
         emit_word(t, a->base);
         emit_word(t, a->index);
-        emit_word(t, 1u << a->shift); /* the scale (vmops.def) */
+        emit_word(t, a->shift);
         emit_word(t, imm);
     } else if (a->has_index) {
         vm_opcode op = !a->has_base ? VM_OP_i32_shl_imm
@@ -1073,15 +1073,15 @@ static vm_opcode constant_address_form(vm_opcode op)
 }
 
 /* Emits the operands of address a after the base (or index) word, as address_form's form
- * reads them: the index's shift as its scale, 2^shift (vmops.def). */
+ * reads them. */
 static void emit_address_rest(tr_state *t, const tr_addr *a)
 {
     if (a->has_index && a->has_base) {
         emit_word(t, a->index);
-        emit_word(t, 1u << a->shift);
+        emit_word(t, a->shift);
         emit_word(t, a->imm);
     } else if (a->has_index) {
-        emit_word(t, 1u << a->shift);
+        emit_word(t, a->shift);
         emit_word(t, a->imm);
     } else if (a->imm) {
         emit_word(t, a->imm);
