@@ -770,7 +770,8 @@ typedef double mem_f64 __attribute__((may_alias, aligned(1)));
 
     /* ---- trapping conversions ---- */
 #define TRUNC_CASE(id, in, ctype)                                                              \
-    SIMPLE(id, 3, ctype v; int rc = num_##id(RD_##in(pc[2]), &v); if (unlikely(rc)) TRAP_CODE(rc);  \
+    SIMPLE(id, 3, ctype v; int rc = num_##id(RD_##in(pc[2]), &v);                             \
+           if (unlikely(rc)) TRAP_CODE(rc);                                                    \
            WR_u64(pc[1], (sizeof(ctype) == 4) ? (uint64_t)(uint32_t)v : (uint64_t)v);)
     TRUNC_CASE(i32_trunc_f32_s, f32, int32_t)
     TRUNC_CASE(i32_trunc_f32_u, f32, uint32_t)
