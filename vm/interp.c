@@ -193,6 +193,7 @@ static inline bool charge_at(uint64_t *fuel, const uint32_t *w)
         }                                                                                      \
         pc = (c)->entry;                                                                       \
         if (unlikely(__builtin_sub_overflow(fuel, (c)->entry_cost, &fuel))) {                  \
+            __asm__ volatile("" ::: "memory"); /* (read it again: see charge_at) */            \
             fuel += (c)->entry_cost;                                                           \
             pc = (c)->words;                                                                   \
         }                                                                                      \
