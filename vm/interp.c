@@ -85,26 +85,13 @@ static inline uint64_t imm64_at(const uint32_t *w)
 #endif
 }
 
-/* charge() of the cost in the words w[0], w[1] (a `fuel` instruction's): the subtraction
- * takes the cost straight from the code, one instruction instead of a load and a subtraction,
- * because the rare undoing reads it again (the empty asm makes the compiler forget the first
- * read, which it would otherwise keep in a register for the undoing). */
-static inline bool charge_at(uint64_t *fuel, const uint32_t *w)
-{
-    if (likely(!__builtin_sub_overflow(*fuel, imm64_at(w), fuel)))
-        return true;
-    __asm__ volatile("" ::: "memory");
-    *fuel += imm64_at(w);
-    return false;
-}
-
 /* Enters the metered block whose `fuel` instruction is at w (the paying branch forms of
  * vmops.def): pays its charge and continues after it, or, when the fuel is short, lands on it
  * so that it stops there as usual. */
 #define ENTER_PAYING(w)                                                                        \
     do {                                                                                       \
         const uint32_t *at_ = (w);                                                             \
-        pc = charge_at(&fuel, at_ + 1) ? at_ + FUEL_WORDS : at_;                               \
+        pc = charge(&fuel, imm64_at(at_ + 1)) ? at_ + FUEL_WORDS : at_;                        \
     } while (0)
 
 /* Enters, by a branch that pays when taken, the metered block whose `fuel` instruction ends
@@ -114,7 +101,7 @@ static inline bool charge_at(uint64_t *fuel, const uint32_t *w)
 #define ENTER_PAID(w)                                                                          \
     do {                                                                                       \
         const uint32_t *past_ = (w);                                                           \
-        pc = charge_at(&fuel, past_ - 2) ? past_ : past_ - FUEL_WORDS;                         \
+        pc = charge(&fuel, imm64_at(past_ - 2)) ? past_ : past_ - FUEL_WORDS;                  \
     } while (0)
 
 /* The four forms of a conditional branch (VM_BR in vmops.def): after `decls`, it branches
@@ -193,7 +180,6 @@ static inline bool charge_at(uint64_t *fuel, const uint32_t *w)
         }                                                                                      \
         pc = (c)->entry;                                                                       \
         if (unlikely(__builtin_sub_overflow(fuel, (c)->entry_cost, &fuel))) {                  \
-            __asm__ volatile("" ::: "memory"); /* (read it again: see charge_at) */            \
             fuel += (c)->entry_cost;                                                           \
             pc = (c)->words;                                                                   \
         }                                                                                      \
@@ -477,7 +463,7 @@ typedef double mem_f64 __attribute__((may_alias, aligned(1)));
            WR_u64(pc[1], (RD_u32(pc[4]) & pc[5]) ? RD_u64(pc[2]) : RD_u64(pc[3]));)
 
     /* ---- fuel ---- */
-    SIMPLE(fuel, 3, if (unlikely(!charge_at(&fuel, pc + 1))) TRAP(VM_TRAP_OUT_OF_FUEL);)
+    SIMPLE(fuel, 3, if (unlikely(!charge(&fuel, imm64_at(pc + 1)))) TRAP(VM_TRAP_OUT_OF_FUEL);)
     /* Charges computed by the program (calls to the gas function of instrumented modules):
      * as `fuel`, so that a short charge stops here and resuming retries it. */
 #define FUEL_DYN_CASE(id, in)                                                                  \
