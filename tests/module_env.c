@@ -19,6 +19,20 @@ vm_code *module_translate(const uint8_t *bytes, size_t size, uint32_t func_index
     return code;
 }
 
+void module_expect_op(const uint8_t *bytes, size_t size, uint32_t func_index, vm_opcode op)
+{
+    wasm_module m;
+    vm_code *code = module_translate(bytes, size, func_index, VM_METER_OFF, NULL, &m);
+    bool found = false;
+    for (uint32_t pc = 0; pc < code->nwords; pc += vm_insn_length(code->words, pc))
+        found |= vm_op_unpaired(code->words[pc]) == op;
+    if (!found)
+        vm_code_dump(code, stderr);
+    vm_code_free(code);
+    loader_free(&m);
+    cr_assert(found, "function %u: no %s (code dumped above)", func_index, vm_op_name[op]);
+}
+
 void module_env_open(module_env *e, const uint8_t *bytes, size_t size, wvm_meter_mode metering)
 {
     wvm_config config;

@@ -18,6 +18,11 @@
 vm_code *module_translate(const uint8_t *bytes, size_t size, uint32_t func_index,
                           vm_meter_mode meter, const wasm_cost_model *costs, wasm_module *m);
 
+/* Fails the test, listing the code, unless function func_index of module bytes[0..size)
+ * translates (unmetered) to code holding an instruction whose unpaired opcode is op: that the
+ * instruction form a test means to exercise is the one that runs. */
+void module_expect_op(const uint8_t *bytes, size_t size, uint32_t func_index, vm_opcode op);
+
 typedef struct {
     wvm_engine *engine;
     wvm_store *store;

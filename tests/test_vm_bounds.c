@@ -303,22 +303,6 @@ static const access stores[] = {
     {"i64_store32_ai", 25, 0x3f5, 4, VM_OP_i64_store32_ai},
 };
 
-/* The function at func_index of module bytes translates to an instruction with opcode op (so
- * that the form under test is the one that runs). */
-static void expect_form(const uint8_t *bytes, size_t size, uint32_t func_index, vm_opcode op)
-{
-    wasm_module m;
-    vm_code *code = module_translate(bytes, size, func_index, VM_METER_OFF, NULL, &m);
-    bool found = false;
-    for (uint32_t pc = 0; pc < code->nwords; pc += vm_insn_length(code->words, pc))
-        found |= vm_op_unpaired(code->words[pc]) == op;
-    if (!found)
-        vm_code_dump(code, stderr);
-    vm_code_free(code);
-    loader_free(&m);
-    cr_assert(found, "function %u: no %s (code dumped above)", func_index, vm_op_name[op]);
-}
-
 static wvm_func *export_func(module_env *e, const char *name)
 {
     wvm_extern ext;
@@ -378,23 +362,25 @@ static void fill_tail(module_env *e)
 
 Test(vm_bounds, forms)
 {
+    /* the functions after the loads and stores, and the form each exercises */
+    static const struct {
+        uint32_t func;
+        vm_opcode form;
+    } others[] = {
+        {26, VM_OP_i32_load_sx},   {27, VM_OP_i64_store_sx},
+        {28, VM_OP_i32_load_si},   {29, VM_OP_i32_load_k},
+        {31, VM_OP_i64_store_k},   {33, VM_OP_i32_store_ki},
+        {34, VM_OP_i64_add_m},     {35, VM_OP_f64_mul_mm},
+        {36, VM_OP_br_i32_load8_u_z}, {37, VM_OP_br_i32_load_z},
+        {38, VM_OP_memory_out_of_bounds}, {39, VM_OP_memory_out_of_bounds},
+        {40, VM_OP_i32_load8_u},
+    };
     for (size_t i = 0; i < sizeof loads / sizeof loads[0]; i++)
-        expect_form(wasm_bounds, sizeof wasm_bounds, loads[i].func, loads[i].form);
+        module_expect_op(wasm_bounds, sizeof wasm_bounds, loads[i].func, loads[i].form);
     for (size_t i = 0; i < sizeof stores / sizeof stores[0]; i++)
-        expect_form(wasm_bounds, sizeof wasm_bounds, stores[i].func, stores[i].form);
-    expect_form(wasm_bounds, sizeof wasm_bounds, 26, VM_OP_i32_load_sx);
-    expect_form(wasm_bounds, sizeof wasm_bounds, 27, VM_OP_i64_store_sx);
-    expect_form(wasm_bounds, sizeof wasm_bounds, 28, VM_OP_i32_load_si);
-    expect_form(wasm_bounds, sizeof wasm_bounds, 29, VM_OP_i32_load_k);
-    expect_form(wasm_bounds, sizeof wasm_bounds, 31, VM_OP_i64_store_k);
-    expect_form(wasm_bounds, sizeof wasm_bounds, 33, VM_OP_i32_store_ki);
-    expect_form(wasm_bounds, sizeof wasm_bounds, 34, VM_OP_i64_add_m);
-    expect_form(wasm_bounds, sizeof wasm_bounds, 35, VM_OP_f64_mul_mm);
-    expect_form(wasm_bounds, sizeof wasm_bounds, 36, VM_OP_br_i32_load8_u_z);
-    expect_form(wasm_bounds, sizeof wasm_bounds, 37, VM_OP_br_i32_load_z);
-    expect_form(wasm_bounds, sizeof wasm_bounds, 38, VM_OP_memory_out_of_bounds);
-    expect_form(wasm_bounds, sizeof wasm_bounds, 39, VM_OP_memory_out_of_bounds);
-    expect_form(wasm_bounds, sizeof wasm_bounds, 40, VM_OP_i32_load8_u);
+        module_expect_op(wasm_bounds, sizeof wasm_bounds, stores[i].func, stores[i].form);
+    for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
+        module_expect_op(wasm_bounds, sizeof wasm_bounds, others[i].func, others[i].form);
 }
 
 Test(vm_bounds, loads_at_the_end_of_memory)

@@ -116,22 +116,6 @@ static void expect_ternary(module_env *e, const char *name, uint64_t a, uint64_t
                  (unsigned long long)want);
 }
 
-/* The function at func_index translates to an instruction with opcode op (so that the form
- * under test is the one that runs). */
-static void expect_form(uint32_t func_index, vm_opcode op)
-{
-    wasm_module m;
-    vm_code *code = module_translate(wasm_nan, sizeof wasm_nan, func_index, VM_METER_OFF, NULL, &m);
-    bool found = false;
-    for (uint32_t pc = 0; pc < code->nwords; pc += vm_insn_length(code->words, pc))
-        found |= vm_op_unpaired(code->words[pc]) == op;
-    if (!found)
-        vm_code_dump(code, stderr);
-    vm_code_free(code);
-    loader_free(&m);
-    cr_assert(found, "function %u: no %s (code dumped above)", func_index, vm_op_name[op]);
-}
-
 Test(vm_nan, created_nans_are_the_default_nan)
 {
     for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
@@ -172,10 +156,10 @@ Test(vm_nan, first_nan_operand_wins)
 
 Test(vm_nan, fused_forms_keep_operand_order)
 {
-    expect_form(8, VM_OP_f64_mul_add_r);
-    expect_form(9, VM_OP_f64_mul_add);
-    expect_form(10, VM_OP_f64_add_m);
-    expect_form(11, VM_OP_f64_add_l);
+    module_expect_op(wasm_nan, sizeof wasm_nan, 8, VM_OP_f64_mul_add_r);
+    module_expect_op(wasm_nan, sizeof wasm_nan, 9, VM_OP_f64_mul_add);
+    module_expect_op(wasm_nan, sizeof wasm_nan, 10, VM_OP_f64_add_m);
+    module_expect_op(wasm_nan, sizeof wasm_nan, 11, VM_OP_f64_add_l);
     const uint64_t one = 0x3FF0000000000000ull;
     for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
         module_env e;
