@@ -1501,7 +1501,6 @@ static bool defer_address_arithmetic(tr_state *t, uint32_t op)
     return true;
 }
 
-/* Operators with a fixed [p0 p1] -> [r] signature: numeric operators, loads and stores. */
 /* A load or store that traps whatever its address: its operands are consumed and a load's
  * result pushed as usual (the code after it is never run, but stays well formed). */
 static void translate_out_of_bounds(tr_state *t, const wasm_op_info *info)
@@ -1515,6 +1514,7 @@ static void translate_out_of_bounds(tr_state *t, const wasm_op_info *info)
         push_slot(t, sig_type(info->result));
 }
 
+/* Operators with a fixed [p0 p1] -> [r] signature: numeric operators, loads and stores. */
 static void translate_simple(tr_state *t, uint32_t op, const wasm_op_info *info)
 {
     uint32_t offset = 0;
