@@ -544,7 +544,7 @@ typedef double mem_f64 __attribute__((may_alias, aligned(1)));
     CASE(call)
     {
         /* a function of this module: Wasm code, and this instance */
-        const vm_code *c = inst->funcs[pc[1]]->code;
+        const vm_code *c = inst->codes[pc[1]];
         ENTER_FUNCTION(c, fp + pc[2], pc + 3);
         NEXT();
     }

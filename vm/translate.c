@@ -1795,8 +1795,10 @@ static void translate_call(tr_state *t, uint32_t func_index, const wasm_functype
         emit_word(t, index_slot);
         emit_word(t, base);
     } else {
-        emit_op(t, func_index < t->m->nfunc_imports ? VM_OP_call_import : VM_OP_call);
-        emit_word(t, func_index);
+        bool import = func_index < t->m->nfunc_imports;
+        emit_op(t, import ? VM_OP_call_import : VM_OP_call);
+        /* (a defined function by its index among them: its code is the instance's codes[i]) */
+        emit_word(t, import ? func_index : func_index - t->m->nfunc_imports);
         emit_word(t, base);
     }
     push_types(t, ft->nresults, wasm_functype_results(ft));
