@@ -12,27 +12,20 @@ modes) with its ratio to native, the median in parentheses, and then the geometr
 the best ratios. --fuel runs wvm with native metering and a huge budget.
 """
 import argparse
-import math
 import os
 import statistics
 import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BUILD = os.environ.get("BUILD", "build")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from run import BUILD, FUEL, ROOT, geomean, load_manifest  # noqa: E402 (bench/run.py)
 
 
 def kernels(only):
     """(name, module, export, n) of each kernel of bench/kernels.txt, those of `only` if set."""
-    out = []
-    with open(os.path.join(ROOT, "bench", "kernels.txt")) as f:
-        for line in f:
-            if line.startswith("#") or not line.strip():
-                continue
-            name, module, export, _source, n = line.split()[:5]
-            if not only or name in only:
-                out.append((name, module, export, n))
+    out = [(k["name"], k["module"], k["export"], str(k["n"])) for k in load_manifest()
+           if not only or k["name"] in only]
     missing = set(only or ()) - {k[0] for k in out}
     if missing:
         sys.exit(f"compare.py: no such kernel: {', '.join(sorted(missing))}")
@@ -71,7 +64,7 @@ def main():
                 sys.exit(f"compare.py: {native}: missing (make bench builds it)")
             cmds = [[native, n]]
             for w in wvms:
-                cmds.append([w, "run", module] + (["--fuel", "1e18"] if args.fuel else []) +
+                cmds.append([w, "run", module] + (["--fuel", FUEL] if args.fuel else []) +
                             ["--invoke", export, n])
             order = list(range(len(cmds)))
             order = order[rep % len(order):] + order[:rep % len(order)]
@@ -85,7 +78,7 @@ def main():
                 got = times[(name, i)][-1][1]
                 if got != want:
                     sys.exit(f"compare.py: {name}: {wvms[i - 1]} returned {got}, native {want}")
-    logs = [[] for _ in wvms]
+    ratios = [[] for _ in wvms]
     print(f"{'kernel':<10} {'native ms':>10} " +
           " ".join(f"{'wvm' + str(j + 1) + ' ms (median)':>26}" for j in range(len(wvms))))
     for name, *_ in ks:
@@ -94,11 +87,11 @@ def main():
         for j in range(len(wvms)):
             v = [t for t, _ in times[(name, j + 1)]]
             ratio = min(v) / min(nat)
-            logs[j].append(math.log(ratio))
+            ratios[j].append(ratio)
             row += f"{min(v) * 1000:9.1f} {ratio:6.2f}x ({statistics.median(v) * 1000:6.1f}) "
         print(row.rstrip())
     print("geomean of best ratios: " +
-          "  ".join(f"wvm{j + 1} {math.exp(sum(l) / len(l)):.3f}x" for j, l in enumerate(logs)))
+          "  ".join(f"wvm{j + 1} {geomean(r):.3f}x" for j, r in enumerate(ratios)))
     for j, w in enumerate(args.wvm):
         print(f"wvm{j + 1}: {w}")
 
