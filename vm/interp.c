@@ -178,11 +178,7 @@ static inline uint64_t imm64_at(const uint32_t *w)
             OPAQUE(l);                                                                         \
             *l = 0;                                                                            \
         }                                                                                      \
-        pc = (c)->entry;                                                                       \
-        if (unlikely(__builtin_sub_overflow(fuel, (c)->entry_cost, &fuel))) {                  \
-            fuel += (c)->entry_cost;                                                           \
-            pc = (c)->words;                                                                   \
-        }                                                                                      \
+        pc = charge(&fuel, (c)->entry_cost) ? (c)->entry : (c)->words;                         \
     } while (0)
 
 #define REFRESH_MEMORY()                                                                       \
