@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "pairs.h"
 #include "vm.h"
@@ -97,6 +98,20 @@ struct vm_code {
 
 /* The Wasm byte offset of the instruction at word position pos. */
 size_t vm_code_wasm_offset(const vm_code *code, uint32_t pos);
+
+/* The 64-bit immediate in the words w[0] (low half) and w[1] (an 'l' operand): one load where
+ * the host is little-endian (gcc does not merge the two 32-bit loads by itself when w is
+ * below the interpreter's pc). */
+static inline uint64_t vm_imm64(const uint32_t *w)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t v;
+    memcpy(&v, w, sizeof v);
+    return v;
+#else
+    return (uint64_t)w[0] | (uint64_t)w[1] << 32;
+#endif
+}
 
 /* The length in words of a `fuel` instruction: the opcode and a 64-bit charge. */
 #define FUEL_WORDS 3

@@ -148,8 +148,7 @@ void vm_code_dump(const vm_code *code, FILE *f)
             case 's': fprintf(f, " r%u", v); w++; break;
             case 'i': fprintf(f, " #%d", (int32_t)v); w++; break;
             case 'l':
-                fprintf(f, " #0x%llx", (unsigned long long)v |
-                                          (unsigned long long)code->words[w + 1] << 32);
+                fprintf(f, " #0x%llx", (unsigned long long)vm_imm64(code->words + w));
                 w += 2;
                 break;
             case 'o': fprintf(f, " @%d", (int32_t)(w + (int32_t)v)); w++; break;

@@ -72,26 +72,13 @@ static inline bool charge(uint64_t *fuel, uint64_t cost)
     return false;
 }
 
-/* The 64-bit immediate in the words w[0] (low half) and w[1]: one load where the host is
- * little-endian (gcc does not merge the two 32-bit loads by itself when w is below pc). */
-static inline uint64_t imm64_at(const uint32_t *w)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    uint64_t v;
-    memcpy(&v, w, sizeof v);
-    return v;
-#else
-    return (uint64_t)w[0] | (uint64_t)w[1] << 32;
-#endif
-}
-
 /* Enters the metered block whose `fuel` instruction is at w (the paying branch forms of
  * vmops.def): pays its charge and continues after it, or, when the fuel is short, lands on it
  * so that it stops there as usual. */
 #define ENTER_PAYING(w)                                                                        \
     do {                                                                                       \
         const uint32_t *at_ = (w);                                                             \
-        pc = charge(&fuel, imm64_at(at_ + 1)) ? at_ + FUEL_WORDS : at_;                        \
+        pc = charge(&fuel, vm_imm64(at_ + 1)) ? at_ + FUEL_WORDS : at_;                        \
     } while (0)
 
 /* Enters, by a branch that pays when taken, the metered block whose `fuel` instruction ends
@@ -101,7 +88,7 @@ static inline uint64_t imm64_at(const uint32_t *w)
 #define ENTER_PAID(w)                                                                          \
     do {                                                                                       \
         const uint32_t *past_ = (w);                                                           \
-        pc = charge(&fuel, imm64_at(past_ - 2)) ? past_ : past_ - FUEL_WORDS;                  \
+        pc = charge(&fuel, vm_imm64(past_ - 2)) ? past_ : past_ - FUEL_WORDS;                  \
     } while (0)
 
 /* The four forms of a conditional branch (VM_BR in vmops.def): after `decls`, it branches
@@ -362,7 +349,7 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
 #define IMM_u64(bits) (bits)
 #define IMM_f64(bits) num_f64_from_bits(bits)
 #define BINL_CASE(id, in, out, expr)                                                           \
-    SIMPLE(id##_l, 5, CT_##in a = RD_##in(pc[2]); CT_##in b = IMM_##in(imm64_at(pc + 3));     \
+    SIMPLE(id##_l, 5, CT_##in a = RD_##in(pc[2]); CT_##in b = IMM_##in(vm_imm64(pc + 3));     \
            WR_##out(pc[1], (expr));)
 #define VM_BINL(id, in, out, expr) VM_BIN(id, in, out, expr) BINL_CASE(id, in, out, expr)
 #define VM_BINIL(id, in, out, expr) VM_BINI(id, in, out, expr) BINL_CASE(id, in, out, expr)
@@ -451,7 +438,7 @@ typedef double mem_f64 __attribute__((may_alias, aligned(1)));
     SIMPLE(copy, 3, COPY_WORK)
     SIMPLE(copy2, 5, COPY2_WORK)
     SIMPLE(const32, 3, WR_u64(pc[1], pc[2]);)
-    SIMPLE(const64, 4, WR_u64(pc[1], imm64_at(pc + 2));)
+    SIMPLE(const64, 4, WR_u64(pc[1], vm_imm64(pc + 2));)
     SIMPLE(i32_mul_imm_add, 5, WR_u32(pc[1], RD_u32(pc[2]) * pc[3] + RD_u32(pc[4]));)
     SIMPLE(i32_lea, 6, WR_u32(pc[1], RD_u32(pc[2]) + (RD_u32(pc[3]) << (pc[4] & 31)) + pc[5]);)
     SIMPLE(select, 5, WR_u64(pc[1], RD_u32(pc[4]) ? RD_u64(pc[2]) : RD_u64(pc[3]));)
@@ -459,7 +446,7 @@ typedef double mem_f64 __attribute__((may_alias, aligned(1)));
            WR_u64(pc[1], (RD_u32(pc[4]) & pc[5]) ? RD_u64(pc[2]) : RD_u64(pc[3]));)
 
     /* ---- fuel ---- */
-    SIMPLE(fuel, 3, if (unlikely(!charge(&fuel, imm64_at(pc + 1)))) TRAP(VM_TRAP_OUT_OF_FUEL);)
+    SIMPLE(fuel, 3, if (unlikely(!charge(&fuel, vm_imm64(pc + 1)))) TRAP(VM_TRAP_OUT_OF_FUEL);)
     /* Charges computed by the program (calls to the gas function of instrumented modules):
      * as `fuel`, so that a short charge stops here and resuming retries it. */
 #define FUEL_DYN_CASE(id, in)                                                                  \

@@ -295,7 +295,7 @@ static void add_to_charge(tr_state *t, uint64_t cost)
     if (t->oom)
         return;
     uint32_t *w = &t->code[t->fuel_word];
-    uint64_t sum = ((uint64_t)w[0] | (uint64_t)w[1] << 32) + cost;
+    uint64_t sum = vm_imm64(w) + cost;
     if (sum < cost)
         sum = UINT64_MAX; /* saturate: such a block can never be paid for */
     w[0] = (uint32_t)sum;
@@ -2463,7 +2463,7 @@ wasm_status vm_translate_ex(const wasm_module *m, uint32_t func_index,
     t.map = NULL;
     for (uint32_t i = 0; i < t.nsites; i++) {
         const uint32_t *w = &code->words[t.site_words[i]];
-        t.sites[i].cost = (uint64_t)w[0] | (uint64_t)w[1] << 32;
+        t.sites[i].cost = vm_imm64(w);
     }
     code->charges = trim(t.sites, t.nsites, sizeof *t.sites);
     code->ncharges = t.nsites;
@@ -2479,7 +2479,7 @@ wasm_status vm_translate_ex(const wasm_module *m, uint32_t func_index,
     code->frame_bytes = (size_t)slots * sizeof(vm_slot);
     code->entry = code->words;
     if (code->nwords >= FUEL_WORDS && vm_op_unpaired(code->words[0]) == VM_OP_fuel) {
-        code->entry_cost = (uint64_t)code->words[1] | (uint64_t)code->words[2] << 32;
+        code->entry_cost = vm_imm64(code->words + 1);
         code->entry = code->words + FUEL_WORDS;
     }
     *out = code;
