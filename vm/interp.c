@@ -221,15 +221,19 @@ __attribute__((noinline, cold)) static int record_trap(vm_exec *ex, const vm_ins
                                                       vm_suspension *susp)
 {
     /* the running function: pc is in its code (NULL could only mean a bug: it is reported as
-     * an unknown function, and the trap cannot be resumed) */
+     * an unknown function with no backtrace, whose frames all need a function, and the trap
+     * cannot be resumed) */
     const vm_func *running = vm_func_at(inst, pc);
     trap->func = running;
+    trap->nframes = 0;
+    if (!running) {
+        trap->offset = 0;
+        ex->depth = base_depth;
+        return trap->code;
+    }
     if (trap->offset == SIZE_MAX)
-        trap->offset = running ? vm_code_wasm_offset(running->code,
-                                                     (uint32_t)(pc - running->code->words))
-                               : 0;
-    trap->frames[0] = (vm_backtrace_frame){running, trap->offset};
-    trap->nframes = 1;
+        trap->offset = vm_code_wasm_offset(running->code, (uint32_t)(pc - running->code->words));
+    trap->frames[trap->nframes++] = (vm_backtrace_frame){running, trap->offset};
     for (uint32_t d = ex->depth; d > base_depth && trap->nframes < VM_BACKTRACE_MAX; d--) {
         const vm_frame *fr = &ex->frames[d - 1];
         /* ret_pc follows the caller's call instruction: report the call itself */
@@ -240,7 +244,7 @@ __attribute__((noinline, cold)) static int record_trap(vm_exec *ex, const vm_ins
         uint32_t pos = (uint32_t)(fr->ret_pc - c->words) - 1;
         trap->frames[trap->nframes++] = (vm_backtrace_frame){caller, vm_code_wasm_offset(c, pos)};
     }
-    if (trap->code == VM_TRAP_OUT_OF_FUEL && susp && running) {
+    if (trap->code == VM_TRAP_OUT_OF_FUEL && susp) {
         /* Keep every frame: resuming retries the instruction at pc. */
         susp->active = true;
         susp->func = (vm_func *)running;
