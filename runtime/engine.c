@@ -529,12 +529,18 @@ wvm_status wvm_module_new(wvm_engine *engine, const uint8_t *bytes, size_t size,
         if (st != WASM_OK)
             goto fail_wasm;
     }
-    for (uint32_t i = 0; i < module->m.nfuncs; i++) {
+    topts.scratch = vm_scratch_new();
+    if (!topts.scratch) {
+        status = rt_error(err, WVM_ERR_NOMEM, 0, WVM_NO_FUNC, "out of memory");
+        goto fail;
+    }
+    st = WASM_OK;
+    for (uint32_t i = 0; i < module->m.nfuncs && st == WASM_OK; i++)
         st = vm_translate_ex(&module->m, module->m.nfunc_imports + i, &topts, &module->codes[i],
                              &werr);
-        if (st != WASM_OK)
-            goto fail_wasm;
-    }
+    vm_scratch_free(topts.scratch);
+    if (st != WASM_OK)
+        goto fail_wasm;
     *out = module;
     return WVM_OK;
 

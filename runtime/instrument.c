@@ -366,16 +366,19 @@ static wasm_status add_live_globals(instrumenter *in, uint32_t *nglobals, wasm_g
 static wasm_status rewrite_bodies(instrumenter *in, wasm_error *err)
 {
     const wasm_module *m = in->ctx.m;
+    vm_translate_opts topts = {VM_METER_BLOCKS, in->o->costs, VM_NO_GAS_FUNC, vm_scratch_new()};
+    if (!topts.scratch)
+        return nomem(err);
+    wasm_status st = WASM_OK;
     for (uint32_t i = 0; i < m->nfuncs; i++) {
         vm_code *code = NULL;
-        wasm_status st = vm_translate(m, m->nfunc_imports + i, VM_METER_BLOCKS, in->o->costs,
-                                      &code, err);
+        st = vm_translate_ex(m, m->nfunc_imports + i, &topts, &code, err);
         if (st != WASM_OK)
-            return st;
+            break;
         st = rt_instrument_body(&in->ctx, i, code->charges, code->ncharges, &in->bodies[i], err);
         vm_code_free(code);
         if (st != WASM_OK)
-            return st;
+            break;
         in->overrides[i] = (loader_func_override){
             .code = in->bodies[i].code,
             .code_len = (uint32_t)in->bodies[i].code_len,
@@ -383,7 +386,8 @@ static wasm_status rewrite_bodies(instrumenter *in, wasm_error *err)
             .nextra_locals = in->bodies[i].nextra_locals,
         };
     }
-    return WASM_OK;
+    vm_scratch_free(topts.scratch);
+    return st;
 }
 
 /* Shifts the function indices of exports, element segments, global initialisers, the

@@ -117,7 +117,7 @@ static void gt_open(gt_env *e, const uint8_t *bytes, size_t size, vm_meter_mode 
     wasm_cost_model_uniform(&e->costs);
     uint32_t nfuncs = e->m.nfunc_imports + e->m.nfuncs;
     cr_assert_leq(nfuncs, GT_MAX_FUNCS);
-    vm_translate_opts opts = {meter, &e->costs, 0};
+    vm_translate_opts opts = {meter, &e->costs, 0, NULL};
     gt_host_calls = 0;
     for (uint32_t i = 0; i < nfuncs; i++) {
         vm_func *f = &e->funcs[i];
@@ -353,7 +353,7 @@ Test(vm_gas, only_the_gas_function)
     cr_assert_eq(gt_count_op(code, VM_OP_fuel_dyn64), 0);
     vm_code_free(code);
     code = NULL;
-    vm_translate_opts opts = {VM_METER_OFF, NULL, G64_CONST}; /* defined, () -> i32 */
+    vm_translate_opts opts = {VM_METER_OFF, NULL, G64_CONST, NULL}; /* defined, () -> i32 */
     cr_assert_neq(vm_translate_ex(&m, G64_DYN, &opts, &code, &err), WASM_OK);
     cr_assert_null(code);
     loader_free(&m);

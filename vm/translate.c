@@ -73,6 +73,7 @@ typedef struct {
     uint32_t func_index;
     const wasm_functype *type;
     uint32_t nlocals;
+    uint32_t caplocals;     /* elements allocated of local_types, pending and zero */
     uint8_t *local_types;
     wasm_reader r;
     size_t op_offset;       /* file offset of the instruction being translated */
@@ -139,6 +140,83 @@ typedef struct {
     bool oom;
 } tr_state;
 
+/* The buffers of tr_state that outlive one function when a scratch is given (vm.h), each
+ * with its capacity: the next translation reuses them, discarding what they hold. */
+struct vm_scratch {
+    uint32_t *code;
+    uint32_t capcode;
+    vm_srcmap_entry *map;
+    uint32_t capmap;
+    tr_val *vals;
+    uint32_t capvals;
+    tr_frame *frames;
+    uint32_t capframes;
+    vm_charge_site *sites;
+    uint32_t *site_words;
+    uint32_t capsites;      /* of both arrays */
+    uint32_t *targets;
+    uint32_t captargets;
+    /* the per-local arrays, caplocals elements each */
+    uint8_t *local_types;
+    uint32_t *pending;
+    bool *zero;
+    uint32_t caplocals;
+};
+
+vm_scratch *vm_scratch_new(void) { return calloc(1, sizeof(vm_scratch)); }
+
+/* Frees the buffers of s, not s. */
+static void scratch_release(vm_scratch *s)
+{
+    free(s->code);
+    free(s->map);
+    free(s->vals);
+    free(s->frames);
+    free(s->sites);
+    free(s->site_words);
+    free(s->targets);
+    free(s->local_types);
+    free(s->pending);
+    free(s->zero);
+    memset(s, 0, sizeof *s);
+}
+
+void vm_scratch_free(vm_scratch *s)
+{
+    if (s) {
+        scratch_release(s);
+        free(s);
+    }
+}
+
+/* Moves the buffers of s into t (which holds none), and back (scratch_keep). */
+static void scratch_lend(tr_state *t, vm_scratch *s)
+{
+    t->code = s->code, t->capcode = s->capcode;
+    t->map = s->map, t->capmap = s->capmap;
+    t->vals = s->vals, t->capvals = s->capvals;
+    t->frames = s->frames, t->capframes = s->capframes;
+    t->sites = s->sites, t->site_words = s->site_words, t->capsites = s->capsites;
+    t->targets = s->targets, t->captargets = s->captargets;
+    t->local_types = s->local_types, t->pending = s->pending, t->zero = s->zero;
+    t->caplocals = s->caplocals;
+    memset(s, 0, sizeof *s);
+}
+
+static void scratch_keep(vm_scratch *s, const tr_state *t)
+{
+    *s = (vm_scratch){
+        .code = t->code, .capcode = t->capcode,
+        .map = t->map, .capmap = t->capmap,
+        .vals = t->vals, .capvals = t->capvals,
+        .frames = t->frames, .capframes = t->capframes,
+        .sites = t->sites, .site_words = t->site_words, .capsites = t->capsites,
+        .targets = t->targets, .captargets = t->captargets,
+        .local_types = t->local_types, .pending = t->pending, .zero = t->zero,
+        .caplocals = t->caplocals,
+    };
+}
+
 /* ---- growable buffers ----
  * The buffers start at a capacity estimated from the function's size (vm_translate_ex), so
  * that most functions never grow them: the checks are inline, the growth out of line. */
@@ -165,11 +243,18 @@ static inline bool grow(void **p, uint32_t *cap, uint32_t need, size_t elem)
     return likely(need <= *cap) || grow_to(p, cap, need, elem);
 }
 
-/* Array p of n elements of elem bytes, its unused capacity given back (p if that fails). */
-static void *trim(void *p, uint32_t n, size_t elem)
+/* A new array holding the n elements of elem bytes at p (NULL when n is 0): what the
+ * translated code keeps of a scratch buffer. Sets *oom when it cannot be allocated. */
+static void *copy_out(const void *p, uint32_t n, size_t elem, bool *oom)
 {
-    void *q = n ? realloc(p, (size_t)n * elem) : NULL;
-    return q ? q : p;
+    if (n == 0)
+        return NULL;
+    void *q = malloc((size_t)n * elem);
+    if (q)
+        memcpy(q, p, (size_t)n * elem);
+    else
+        *oom = true;
+    return q;
 }
 
 /* ---- emission ---- */
@@ -2328,14 +2413,24 @@ static bool translate_body(tr_state *t)
 /* Sizes the buffers for a body of code_len bytes from what compiled code needs (measured:
  * 0.6 to 1 word and 0.15 to 0.3 instructions per Wasm byte, more in tiny bodies; a metered
  * block's charge every 15 to 50 bytes; operand stacks seldom 30 deep), so that most functions
- * never grow them. What the code keeps is trimmed to size at the end. */
+ * never grow them, and the per-local arrays for t->nlocals locals. Buffers from a scratch are
+ * only grown. What the code keeps is copied out at the end. */
 static bool reserve_buffers(tr_state *t, uint32_t code_len)
 {
     uint32_t len = code_len < (1u << 24) ? code_len : (1u << 24); /* a hint: keep it sane */
-    return grow_to((void **)&t->code, &t->capcode, len + 16, sizeof *t->code) &&
-           grow_to((void **)&t->map, &t->capmap, len / 2 + 8, sizeof *t->map) &&
-           grow_to((void **)&t->vals, &t->capvals, 32, sizeof *t->vals) &&
-           (t->meter != VM_METER_BLOCKS || grow_sites(t, len / 16 + 8));
+    uint32_t nlocals = t->nlocals + 1; /* (never 0) */
+    if (nlocals > t->caplocals) {
+        uint32_t cap = t->caplocals, cap2 = t->caplocals;
+        if (!grow_to((void **)&t->local_types, &cap, nlocals, sizeof *t->local_types) ||
+            !grow_to((void **)&t->pending, &cap2, nlocals, sizeof *t->pending) ||
+            !grow_to((void **)&t->zero, &t->caplocals, nlocals, sizeof *t->zero))
+            return false;
+    }
+    return grow((void **)&t->code, &t->capcode, len + 16, sizeof *t->code) &&
+           grow((void **)&t->map, &t->capmap, len / 2 + 8, sizeof *t->map) &&
+           grow((void **)&t->vals, &t->capvals, 32, sizeof *t->vals) &&
+           (t->meter != VM_METER_BLOCKS || t->capsites >= len / 16 + 8 ||
+            grow_sites(t, len / 16 + 8));
 }
 
 /* Whether function x of m is an import of type (i64) -> () or (i32) -> (). */
@@ -2353,7 +2448,7 @@ static bool is_gas_func(const wasm_module *m, uint32_t x)
 wasm_status vm_translate(const wasm_module *m, uint32_t func_index, vm_meter_mode meter,
                          const wasm_cost_model *costs, vm_code **out, wasm_error *err)
 {
-    vm_translate_opts opts = {meter, costs, VM_NO_GAS_FUNC};
+    vm_translate_opts opts = {meter, costs, VM_NO_GAS_FUNC, NULL};
     return vm_translate_ex(m, func_index, &opts, out, err);
 }
 
@@ -2398,12 +2493,15 @@ wasm_status vm_translate_ex(const wasm_module *m, uint32_t func_index,
     t.gas_func = opts->gas_func;
     wasm_status status = WASM_ERR_NOMEM;
     vm_code *code = NULL;
+    vm_scratch own = {0}; /* the buffers of this call alone, without a scratch */
+    vm_scratch *scratch = opts->scratch ? opts->scratch : &own;
+    bool oom;
 
-    t.local_types = malloc((size_t)t.nlocals + 1);
-    t.pending = calloc((size_t)t.nlocals + 1, sizeof *t.pending);
-    t.zero = calloc((size_t)t.nlocals + 1, sizeof *t.zero);
-    if (!t.local_types || !t.pending || !t.zero || !reserve_buffers(&t, fn->code_len))
+    scratch_lend(&t, scratch);
+    if (!reserve_buffers(&t, fn->code_len))
         goto fail;
+    memset(t.pending, 0, ((size_t)t.nlocals + 1) * sizeof *t.pending);
+    memset(t.zero, 0, ((size_t)t.nlocals + 1) * sizeof *t.zero);
     t.at_entry = true;
     for (uint32_t i = type->nparams; i < t.nlocals; i++)
         t.zero[i] = true;
@@ -2455,19 +2553,17 @@ wasm_status vm_translate_ex(const wasm_module *m, uint32_t func_index,
     code = calloc(1, sizeof *code);
     if (!code)
         goto fail;
-    code->words = trim(t.code, t.ncode, sizeof *t.code);
+    oom = false;
+    code->words = copy_out(t.code, t.ncode, sizeof *t.code, &oom);
     code->nwords = t.ncode;
-    code->srcmap = trim(t.map, t.nmap, sizeof *t.map);
+    code->srcmap = copy_out(t.map, t.nmap, sizeof *t.map, &oom);
     code->nsrcmap = t.nmap;
-    t.code = NULL;
-    t.map = NULL;
-    for (uint32_t i = 0; i < t.nsites; i++) {
-        const uint32_t *w = &code->words[t.site_words[i]];
-        t.sites[i].cost = vm_imm64(w);
-    }
-    code->charges = trim(t.sites, t.nsites, sizeof *t.sites);
+    for (uint32_t i = 0; i < t.nsites; i++)
+        t.sites[i].cost = vm_imm64(&t.code[t.site_words[i]]);
+    code->charges = copy_out(t.sites, t.nsites, sizeof *t.sites, &oom);
     code->ncharges = t.nsites;
-    t.sites = NULL;
+    if (oom)
+        goto fail;
     code->nparams = type->nparams;
     code->nresults = type->nresults;
     code->nlocals = t.nlocals;
@@ -2483,21 +2579,15 @@ wasm_status vm_translate_ex(const wasm_module *m, uint32_t func_index,
         code->entry = code->words + FUEL_WORDS;
     }
     *out = code;
+    code = NULL;
     status = WASM_OK;
 fail:
     if (status == WASM_ERR_NOMEM)
         wasm_error_set(err, WASM_ERR_NOMEM, fn->code_offset, func_index,
                        "out of memory while translating function %u", func_index);
-    free(t.code);
-    free(t.map);
-    free(t.targets);
-    free(t.sites);
-    free(t.site_words);
-    free(t.vals);
-    free(t.frames);
-    free(t.pending);
-    free(t.zero);
-    free(t.local_types);
+    vm_code_free(code); /* (a code that could not be completed) */
+    scratch_keep(scratch, &t);
+    scratch_release(&own);
     return status;
 }
 

@@ -204,8 +204,17 @@ typedef struct {
      * resumable at that charge, when less fuel remains. Indirect calls reach the imported
      * function itself, which the runtime binds to the same charge. */
     uint32_t gas_func;
+    /* NULL, or working memory kept from one call to the next (vm_scratch_new): translating
+     * every function of a module with the same scratch allocates the translator's buffers
+     * once instead of once per function. */
+    struct vm_scratch *scratch;
 } vm_translate_opts;
 #define VM_NO_GAS_FUNC UINT32_MAX
+
+/* The translator's working memory (vm_translate_opts.scratch); NULL when out of memory. */
+typedef struct vm_scratch vm_scratch;
+vm_scratch *vm_scratch_new(void);
+void vm_scratch_free(vm_scratch *s);
 
 /* vm_translate with options (vm_translate is this with gas_func = VM_NO_GAS_FUNC). */
 wasm_status vm_translate_ex(const wasm_module *m, uint32_t func_index,
