@@ -76,6 +76,7 @@ typedef struct {
     uint64_t cost;
 } vm_charge_site;
 
+/* (Its arrays, words, srcmap and charges, are in the same allocation: vm_code_free.) */
 struct vm_code {
     uint32_t *words;        /* the instruction stream */
     uint32_t nwords;

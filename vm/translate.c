@@ -243,18 +243,37 @@ static inline bool grow(void **p, uint32_t *cap, uint32_t need, size_t elem)
     return likely(need <= *cap) || grow_to(p, cap, need, elem);
 }
 
-/* A new array holding the n elements of elem bytes at p (NULL when n is 0): what the
- * translated code keeps of a scratch buffer. Sets *oom when it cannot be allocated. */
-static void *copy_out(const void *p, uint32_t n, size_t elem, bool *oom)
+/* The translated function in one allocation: the vm_code, then its charge sites, its words
+ * and its source map, copied from t's buffers (each array NULL when empty); NULL when out of
+ * memory. vm_code_free frees it all. */
+_Static_assert(sizeof(vm_code) % _Alignof(vm_charge_site) == 0 &&
+                   sizeof(vm_charge_site) % _Alignof(uint32_t) == 0 &&
+                   sizeof(uint32_t) % _Alignof(vm_srcmap_entry) == 0,
+               "each array of a vm_code's allocation is aligned where the one before ends");
+static vm_code *code_alloc(const tr_state *t)
 {
-    if (n == 0)
+    size_t charges = (size_t)t->nsites * sizeof *t->sites;
+    size_t words = (size_t)t->ncode * sizeof *t->code;
+    size_t map = (size_t)t->nmap * sizeof *t->map;
+    vm_code *code = malloc(sizeof *code + charges + words + map);
+    if (!code)
         return NULL;
-    void *q = malloc((size_t)n * elem);
-    if (q)
-        memcpy(q, p, (size_t)n * elem);
-    else
-        *oom = true;
-    return q;
+    memset(code, 0, sizeof *code);
+    char *at = (char *)(code + 1);
+    if (charges) {
+        code->charges = memcpy(at, t->sites, charges);
+        at += charges;
+    }
+    if (words) {
+        code->words = memcpy(at, t->code, words);
+        at += words;
+    }
+    if (map)
+        code->srcmap = memcpy(at, t->map, map);
+    code->ncharges = t->nsites;
+    code->nwords = t->ncode;
+    code->nsrcmap = t->nmap;
+    return code;
 }
 
 /* ---- emission ---- */
@@ -2495,7 +2514,6 @@ wasm_status vm_translate_ex(const wasm_module *m, uint32_t func_index,
     vm_code *code = NULL;
     vm_scratch own = {0}; /* the buffers of this call alone, without a scratch */
     vm_scratch *scratch = opts->scratch ? opts->scratch : &own;
-    bool oom;
 
     scratch_lend(&t, scratch);
     if (!reserve_buffers(&t, fn->code_len))
@@ -2550,19 +2568,10 @@ wasm_status vm_translate_ex(const wasm_module *m, uint32_t func_index,
         goto fail; /* (out of memory) */
 #endif
 
-    code = calloc(1, sizeof *code);
-    if (!code)
-        goto fail;
-    oom = false;
-    code->words = copy_out(t.code, t.ncode, sizeof *t.code, &oom);
-    code->nwords = t.ncode;
-    code->srcmap = copy_out(t.map, t.nmap, sizeof *t.map, &oom);
-    code->nsrcmap = t.nmap;
     for (uint32_t i = 0; i < t.nsites; i++)
         t.sites[i].cost = vm_imm64(&t.code[t.site_words[i]]);
-    code->charges = copy_out(t.sites, t.nsites, sizeof *t.sites, &oom);
-    code->ncharges = t.nsites;
-    if (oom)
+    code = code_alloc(&t);
+    if (!code)
         goto fail;
     code->nparams = type->nparams;
     code->nresults = type->nresults;
@@ -2579,13 +2588,11 @@ wasm_status vm_translate_ex(const wasm_module *m, uint32_t func_index,
         code->entry = code->words + FUEL_WORDS;
     }
     *out = code;
-    code = NULL;
     status = WASM_OK;
 fail:
     if (status == WASM_ERR_NOMEM)
         wasm_error_set(err, WASM_ERR_NOMEM, fn->code_offset, func_index,
                        "out of memory while translating function %u", func_index);
-    vm_code_free(code); /* (a code that could not be completed) */
     scratch_keep(scratch, &t);
     scratch_release(&own);
     return status;
@@ -2593,12 +2600,7 @@ fail:
 
 void vm_code_free(vm_code *code)
 {
-    if (!code)
-        return;
-    free(code->words);
-    free(code->srcmap);
-    free(code->charges);
-    free(code);
+    free(code); /* (with its arrays: code_alloc) */
 }
 
 size_t vm_code_wasm_offset(const vm_code *code, uint32_t pos)
