@@ -141,26 +141,21 @@ typedef struct {
 } tr_state;
 
 /* The buffers of tr_state that outlive one function when a scratch is given (vm.h), each
- * with its capacity: the next translation reuses them, discarding what they hold. */
+ * with its capacity, as (type, field of both structs): the next translation reuses them,
+ * discarding what they hold. */
+#define SCRATCH_FIELDS(X)                                                                      \
+    X(uint32_t *, code) X(uint32_t, capcode)                                                   \
+    X(vm_srcmap_entry *, map) X(uint32_t, capmap)                                              \
+    X(tr_val *, vals) X(uint32_t, capvals)                                                     \
+    X(tr_frame *, frames) X(uint32_t, capframes)                                               \
+    X(vm_charge_site *, sites) X(uint32_t *, site_words) X(uint32_t, capsites)                 \
+    X(uint32_t *, targets) X(uint32_t, captargets)                                             \
+    X(uint8_t *, local_types) X(uint32_t *, pending) X(bool *, zero) X(uint32_t, caplocals)
+
 struct vm_scratch {
-    uint32_t *code;
-    uint32_t capcode;
-    vm_srcmap_entry *map;
-    uint32_t capmap;
-    tr_val *vals;
-    uint32_t capvals;
-    tr_frame *frames;
-    uint32_t capframes;
-    vm_charge_site *sites;
-    uint32_t *site_words;
-    uint32_t capsites;      /* of both arrays */
-    uint32_t *targets;
-    uint32_t captargets;
-    /* the per-local arrays, caplocals elements each */
-    uint8_t *local_types;
-    uint32_t *pending;
-    bool *zero;
-    uint32_t caplocals;
+#define SCRATCH_FIELD(type, name) type name;
+    SCRATCH_FIELDS(SCRATCH_FIELD)
+#undef SCRATCH_FIELD
 };
 
 vm_scratch *vm_scratch_new(void) { return calloc(1, sizeof(vm_scratch)); }
@@ -192,29 +187,17 @@ void vm_scratch_free(vm_scratch *s)
 /* Moves the buffers of s into t (which holds none), and back (scratch_keep). */
 static void scratch_lend(tr_state *t, vm_scratch *s)
 {
-    t->code = s->code, t->capcode = s->capcode;
-    t->map = s->map, t->capmap = s->capmap;
-    t->vals = s->vals, t->capvals = s->capvals;
-    t->frames = s->frames, t->capframes = s->capframes;
-    t->sites = s->sites, t->site_words = s->site_words, t->capsites = s->capsites;
-    t->targets = s->targets, t->captargets = s->captargets;
-    t->local_types = s->local_types, t->pending = s->pending, t->zero = s->zero;
-    t->caplocals = s->caplocals;
+#define LEND(type, name) t->name = s->name;
+    SCRATCH_FIELDS(LEND)
+#undef LEND
     memset(s, 0, sizeof *s);
 }
 
 static void scratch_keep(vm_scratch *s, const tr_state *t)
 {
-    *s = (vm_scratch){
-        .code = t->code, .capcode = t->capcode,
-        .map = t->map, .capmap = t->capmap,
-        .vals = t->vals, .capvals = t->capvals,
-        .frames = t->frames, .capframes = t->capframes,
-        .sites = t->sites, .site_words = t->site_words, .capsites = t->capsites,
-        .targets = t->targets, .captargets = t->captargets,
-        .local_types = t->local_types, .pending = t->pending, .zero = t->zero,
-        .caplocals = t->caplocals,
-    };
+#define KEEP(type, name) s->name = t->name;
+    SCRATCH_FIELDS(KEEP)
+#undef KEEP
 }
 
 /* ---- growable buffers ----
@@ -2518,6 +2501,7 @@ wasm_status vm_translate_ex(const wasm_module *m, uint32_t func_index,
     scratch_lend(&t, scratch);
     if (!reserve_buffers(&t, fn->code_len))
         goto fail;
+    /* (pending is back to zero where a translation ends, but not where one failed) */
     memset(t.pending, 0, ((size_t)t.nlocals + 1) * sizeof *t.pending);
     memset(t.zero, 0, ((size_t)t.nlocals + 1) * sizeof *t.zero);
     t.at_entry = true;
