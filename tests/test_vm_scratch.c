@@ -1,9 +1,9 @@
 /* Criterion tests of the translator's scratch (vm_scratch, vm/vm.h): the buffers a scratch
  * carries from one function to the next hold nothing of the function before. Every function
- * of real compiled modules (the benchmark kernels, and large.wasm's 2,400 generated C
- * functions), translated in turn with one scratch, in module order and in reverse, gets the
- * code it gets translated alone, in each metering mode; and a gas function (calls becoming
- * charges) does too. */
+ * of real compiled modules (the benchmark kernels, large.wasm's 2,400 generated C functions
+ * and Lua 5.4 in lua.wasm), translated in turn with one scratch, in module order and in
+ * reverse, gets the code it gets translated alone, in each metering mode; and a gas function
+ * (calls becoming charges) does too. */
 #include <criterion/criterion.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -87,7 +87,7 @@ static const char *const modules[] = {
     "bench/wasm/sieve.wasm",      "bench/wasm/hashtable.wasm", "bench/wasm/i64math.wasm",
     "bench/wasm/nbody.wasm",      "bench/wasm/matmul.wasm",   "bench/wasm/dispatch.wasm",
     "bench/wasm/indirect.wasm",   "bench/wasm/bulkmem.wasm",  "bench/wasm/strings.wasm",
-    "bench/wasm/coremark.wasm",   "bench/wasm/large.wasm",
+    "bench/wasm/coremark.wasm",   "bench/wasm/large.wasm",    "bench/wasm/lua.wasm",
 };
 
 Test(vm_scratch, every_function_translates_as_if_alone_in_every_metering_mode)

@@ -5,12 +5,12 @@
     bench/tools/choose_pairs.py --dry-run  # print the choice only
 
 It builds the profiling interpreter (-DVM_PROFILE, whose code is not paired), runs every kernel
-of bench/kernels.txt unmetered and with fuel, and counts the pairs of large.wasm's translated
-code. A pair x+y is chosen, for each metering mode, when x always continues with the next
-instruction (so it can begin a pair) and x followed by y is
+of bench/kernels.txt unmetered and with fuel, and counts the pairs of the translated code of
+large.wasm and lua.wasm. A pair x+y is chosen, for each metering mode, when x always continues
+with the next instruction (so it can begin a pair) and x followed by y is
   - hot (at least HOT of the executed instructions) in at least two kernels, or
-  - hot in one kernel and among the STATIC_TOP most frequent pairs in large.wasm's code
-    (generated C, a program the kernels are not),
+  - hot in one kernel and among the STATIC_TOP most frequent pairs in the code of
+    large.wasm (generated C) or of lua.wasm (Lua 5.4: real C), programs the kernels are not,
 so that a pair serves more than the one kernel it was measured on. The forwarding variants
 y^k (y reading, as its operand k, what the instruction before it wrote) are chosen by the same
 rule over (y, k), whatever the instruction before, y being one whose handler is a HANDLER in
@@ -27,6 +27,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 PROF_BUILD = 'build-prof'
 HOT = 0.001
 STATIC_TOP = 200
+# Programs the kernels are not: generated C (bench/large/gen.py), and a real one, Lua 5.4's
+# core and libraries (bench/lua/build.sh).
+STATIC_MODULES = ['bench/wasm/large.wasm', 'bench/wasm/lua.wasm']
 # Instructions that cannot begin a pair: they branch, call, return, charge computed fuel, or
 # have handlers that are not SIMPLE ones in vm/interp.c (the build fails if one slips through).
 NOT_FIRST = re.compile(r'^(br|call|ret|fuel_dyn|unreachable|memory_|table_|data_|elem_|ref_)'
@@ -92,9 +95,18 @@ def forwarded_operand(x, y):
 
 
 def static_pairs(fuel):
-    """The pairs of consecutive instructions in large.wasm's code, and the operands (y, k)
+    """The STATIC_TOP most frequent pairs of consecutive instructions, and operands (y, k)
+    forwarded to, in the code of each module of STATIC_MODULES."""
+    chosen = []
+    for module in STATIC_MODULES:
+        chosen += static_pairs_of(module, fuel)
+    return chosen
+
+
+def static_pairs_of(module, fuel):
+    """The pairs of consecutive instructions in module's code, and the operands (y, k)
     forwarded to, the STATIC_TOP most frequent of each."""
-    cmd = [os.path.join('build', 'bench', 'modinfo'), '--dump', 'bench/wasm/large.wasm']
+    cmd = [os.path.join('build', 'bench', 'modinfo'), '--dump', module]
     insns = []
     counts = collections.Counter()
     forwarding = collections.Counter()
@@ -167,7 +179,7 @@ def write(chosen):
     firsts = sorted(set(pairs) | set(forwarded))
     lines = ['/* The instruction pairs, forwarding variants and forwarded pairs (vm/pairs.h), written',
              ' * by bench/tools/choose_pairs.py from the profiles of the benchmark kernels and the code',
-             ' * of large.wasm: do not edit. Most frequent first. */']
+             ' * of large.wasm and lua.wasm: do not edit. Most frequent first. */']
     for x in firsts:
         lines.append('#define VM_FIRST_%s ~, 1' % x)
         lines.append(continued('#define VM_PAIRS_%s(P, ...)' % x,
