@@ -141,21 +141,23 @@ typedef struct {
 } tr_state;
 
 /* The buffers of tr_state that outlive one function when a scratch is given (vm.h), each
- * with its capacity, as (type, field of both structs): the next translation reuses them,
- * discarding what they hold. */
-#define SCRATCH_FIELDS(X)                                                                      \
-    X(uint32_t *, code) X(uint32_t, capcode)                                                   \
-    X(vm_srcmap_entry *, map) X(uint32_t, capmap)                                              \
-    X(tr_val *, vals) X(uint32_t, capvals)                                                     \
-    X(tr_frame *, frames) X(uint32_t, capframes)                                               \
-    X(vm_charge_site *, sites) X(uint32_t *, site_words) X(uint32_t, capsites)                 \
-    X(uint32_t *, targets) X(uint32_t, captargets)                                             \
-    X(uint8_t *, local_types) X(uint32_t *, pending) X(bool *, zero) X(uint32_t, caplocals)
+ * with its capacity: BUF(type, field) names a buffer and CAP(field) a capacity (uint32_t),
+ * fields of both structs. The next translation reuses them, discarding what they hold. */
+#define SCRATCH_FIELDS(BUF, CAP)                                                               \
+    BUF(uint32_t *, code) CAP(capcode)                                                         \
+    BUF(vm_srcmap_entry *, map) CAP(capmap)                                                    \
+    BUF(tr_val *, vals) CAP(capvals)                                                           \
+    BUF(tr_frame *, frames) CAP(capframes)                                                     \
+    BUF(vm_charge_site *, sites) BUF(uint32_t *, site_words) CAP(capsites)                     \
+    BUF(uint32_t *, targets) CAP(captargets)                                                   \
+    BUF(uint8_t *, local_types) BUF(uint32_t *, pending) BUF(bool *, zero) CAP(caplocals)
 
 struct vm_scratch {
-#define SCRATCH_FIELD(type, name) type name;
-    SCRATCH_FIELDS(SCRATCH_FIELD)
-#undef SCRATCH_FIELD
+#define SCRATCH_BUF(type, name) type name;
+#define SCRATCH_CAP(name) uint32_t name;
+    SCRATCH_FIELDS(SCRATCH_BUF, SCRATCH_CAP)
+#undef SCRATCH_BUF
+#undef SCRATCH_CAP
 };
 
 vm_scratch *vm_scratch_new(void) { return calloc(1, sizeof(vm_scratch)); }
@@ -163,16 +165,10 @@ vm_scratch *vm_scratch_new(void) { return calloc(1, sizeof(vm_scratch)); }
 /* Frees the buffers of s, not s. */
 static void scratch_release(vm_scratch *s)
 {
-    free(s->code);
-    free(s->map);
-    free(s->vals);
-    free(s->frames);
-    free(s->sites);
-    free(s->site_words);
-    free(s->targets);
-    free(s->local_types);
-    free(s->pending);
-    free(s->zero);
+#define FREE_BUF(type, name) free(s->name);
+#define NO_CAP(name)
+    SCRATCH_FIELDS(FREE_BUF, NO_CAP)
+#undef FREE_BUF
     memset(s, 0, sizeof *s);
 }
 
@@ -187,18 +183,23 @@ void vm_scratch_free(vm_scratch *s)
 /* Moves the buffers of s into t (which holds none), and back (scratch_keep). */
 static void scratch_lend(tr_state *t, vm_scratch *s)
 {
-#define LEND(type, name) t->name = s->name;
-    SCRATCH_FIELDS(LEND)
-#undef LEND
+#define LEND_BUF(type, name) t->name = s->name;
+#define LEND_CAP(name) t->name = s->name;
+    SCRATCH_FIELDS(LEND_BUF, LEND_CAP)
+#undef LEND_BUF
+#undef LEND_CAP
     memset(s, 0, sizeof *s);
 }
 
 static void scratch_keep(vm_scratch *s, const tr_state *t)
 {
-#define KEEP(type, name) s->name = t->name;
-    SCRATCH_FIELDS(KEEP)
-#undef KEEP
+#define KEEP_BUF(type, name) s->name = t->name;
+#define KEEP_CAP(name) s->name = t->name;
+    SCRATCH_FIELDS(KEEP_BUF, KEEP_CAP)
+#undef KEEP_BUF
+#undef KEEP_CAP
 }
+#undef NO_CAP
 
 /* ---- growable buffers ----
  * The buffers start at a capacity estimated from the function's size (vm_translate_ex), so
