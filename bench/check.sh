@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# `make bench-check`: runs every kernel of bench/kernels.txt once at its small n under wvm,
-# unmetered and with native metering (a huge fuel budget), and compares each checksum with
-# the native build's. Then runs bench/wasm/large.wasm (2,400 generated functions: every
+# `make bench-check`: runs every kernel of bench/kernels.txt and every program of
+# bench/programs.txt once at its small n under wvm, unmetered and with native metering (a huge
+# fuel budget), and compares each checksum with the native build's. Then runs bench/wasm/large.wasm (2,400 generated functions: every
 # fusion of the translator meets varied code) in four metering modes and compares each
 # result with wabt's interpreter (when spectest-interp is installed; else with the
 # unmetered run). Fails on any mismatch, trap or error; the last line is
@@ -45,7 +45,7 @@ while read -r name module export _source _n n; do
         got=$(run "$WVM" run "$module" "${args[@]}" --invoke "$export" "$n")
         expect "$name ($mode, n=$n; wanted: native)" "$got" "$want"
     done
-done < bench/kernels.txt
+done < <(cat bench/kernels.txt bench/programs.txt)
 
 # large.wasm's run(n): per-operator metering (reference) puts a charge between operators,
 # so the fusions of adjacent instructions do not happen there; wabt shares no code with wvm.

@@ -43,15 +43,19 @@ LABELS = {"native": "native", "wvm": "wvm", "wvm_fuel": "wvm+fuel", "wvm_instr":
 
 
 def load_manifest():
-    kernels = []
-    with open(os.path.join(ROOT, "bench", "kernels.txt")) as f:
-        for line in f:
-            if not line.strip() or line.startswith("#"):
-                continue
-            name, module, export, source, n_bench, n_check = line.split()
-            kernels.append({"name": name, "module": module, "export": export,
-                            "source": source, "n": int(n_bench), "n_check": int(n_check)})
-    return kernels
+    """The kernels of bench/kernels.txt, then the programs of bench/programs.txt ("program":
+    True: reported beside the kernels, not in their geometric means)."""
+    entries = []
+    for manifest, program in (("kernels.txt", False), ("programs.txt", True)):
+        with open(os.path.join(ROOT, "bench", manifest)) as f:
+            for line in f:
+                if not line.strip() or line.startswith("#"):
+                    continue
+                name, module, export, source, n_bench, n_check = line.split()
+                entries.append({"name": name, "module": module, "export": export,
+                                "source": source, "n": int(n_bench), "n_check": int(n_check),
+                                "program": program})
+    return entries
 
 
 def result_type(module_path, export):
@@ -326,24 +330,29 @@ def main():
     print("| " + " | ".join(cols) + " |")
     print("|" + "|".join(" --- " for _ in cols) + "|")
     ratios = {"wvm/native": [], "fuel/native": [], "fuel": [], "instr": [], "interp/wvm": []}
-    for k in kernels:
+
+    def row_of(k):
+        """k's table row; adds its ratios to the geomeans' unless it is a program."""
         nm = k["name"]
         nat, w, wf, wn, wi = (med(nm, r) for r in RUNTIMES)
         r1, rf, r2, rn, r3 = ratio(w, nat), ratio(wf, nat), ratio(wf, w), ratio(wn, w), ratio(wi, w)
-        ratios["wvm/native"].append(r1)
-        ratios["fuel/native"].append(rf)
-        ratios["fuel"].append(r2)
-        ratios["instr"].append(rn)
-        ratios["interp/wvm"].append(r3)
-        row = [nm, str(k["n"])] + [fmt(v * scale if v else None, 1)
-                                   for v in (nat, w, wf, wn, wi)]
+        if not k["program"]:
+            for key, value in zip(ratios, (r1, rf, r2, rn, r3)):
+                ratios[key].append(value)
+        row = [nm + (" (program)" if k["program"] else ""), str(k["n"])]
+        row += [fmt(v * scale if v else None, 1) for v in (nat, w, wf, wn, wi)]
         row += [fmt(r1, 2, "x"), fmt(rf, 2, "x"), fmt(r2, 3, "x"), fmt(rn, 3, "x"),
                 fmt(r3, 2, "x")]
         if not args.callgrind:
             v = samples[(nm, "wvm")]
             row.append(fmt((max(v) - min(v)) / statistics.median(v) * 100, 0, " %")
                        if len(v) > 1 else "n/a")
-        print("| " + " | ".join(row) + " |")
+        return "| " + " | ".join(row) + " |"
+
+    program_rows = [row_of(k) for k in kernels if k["program"]]
+    for k in kernels:
+        if not k["program"]:
+            print(row_of(k))
     gm = ["**geomean**", "", "", "", "", "", "",
           "**" + fmt(geomean(ratios["wvm/native"]), 2, "x") + "**",
           "**" + fmt(geomean(ratios["fuel/native"]), 2, "x") + "**",
@@ -353,7 +362,13 @@ def main():
     if not args.callgrind:
         gm.append("")
     print("| " + " | ".join(gm) + " |")
+    for row in program_rows:
+        print(row)
     print()
+    if program_rows:
+        print("Programs (bench/programs.txt: real C programs, run like the kernels) are not in "
+              "the geomeans, which are the suite's targets.")
+        print()
     if interp_note:
         print(f"({interp_note}.)")
         print()
@@ -367,7 +382,8 @@ def main():
         def best_ratio(name, a, b):
             va, vb = samples.get((name, a)), samples.get((name, b))
             return min(va) / min(vb) if va and vb else None
-        best = {key: geomean([best_ratio(k["name"], a, b) for k in kernels])
+        best = {key: geomean([best_ratio(k["name"], a, b) for k in kernels
+                              if not k["program"]])
                 for key, a, b in (("wvm", "wvm", "native"), ("fuel", "wvm_fuel", "native"),
                                   ("overhead", "wvm_fuel", "wvm"))}
         print(f"The same geomeans from each runtime's best of the {reps} runs instead of the "
@@ -394,7 +410,7 @@ def main():
     # large: generated C, the load-time module; lua: a real C program (Lua 5.4)
     whole = ("large", "lua")
     mods = [("large", "bench/wasm/large.wasm"), ("lua", "bench/wasm/lua.wasm")] + \
-        [(k["name"], k["module"]) for k in kernels]
+        [(k["name"], k["module"]) for k in kernels if not k["program"]]
     for name, path in mods:
         p = subprocess.run([modinfo, path, "11" if name in whole else "1"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -142,8 +142,9 @@ for model in default uniform; do
     expect_err "--meter instrument ($model), one short: trap" "^error: trap: out of fuel"
 done
 
-# Every bench kernel at its small n (bench/kernels.txt): native fuel = --meter instrument fuel
-# = the fuel of its import-backend instrumentation run pre-metered, results identical.
+# Every bench kernel and program at its small n (bench/kernels.txt, bench/programs.txt): native
+# fuel = --meter instrument fuel = the fuel of its import-backend instrumentation run
+# pre-metered, results identical.
 while read -r name module export _source _n n; do
     case $name in '#'* | '') continue ;; esac
     for model in default uniform; do
@@ -161,7 +162,7 @@ while read -r name module export _source _n n; do
             --invoke "$export" "$n"
         expect "$what: premetered" 0 "$native_out" "$native_report"
     done
-done < bench/kernels.txt
+done < <(cat bench/kernels.txt bench/programs.txt)
 
 # ---- pre-metered modules in the other modes ----
 

@@ -9,7 +9,8 @@ and on each WVM binary, in a rotating order; every run's output must equal the n
 checksum. For each kernel it prints the best time of every runtime (the fastest of the
 rounds: on a shared host one binary's times can be bimodal, and a median jumps between the
 modes) with its ratio to native, the median in parentheses, and then the geometric means of
-the best ratios. --fuel runs wvm with native metering and a huge budget.
+the best ratios. The programs of bench/programs.txt run too, marked *, outside the geomeans.
+--fuel runs wvm with native metering and a huge budget.
 """
 import argparse
 import os
@@ -23,9 +24,10 @@ from run import BUILD, FUEL, ROOT, geomean, load_manifest  # noqa: E402 (bench/r
 
 
 def kernels(only):
-    """(name, module, export, n) of each kernel of bench/kernels.txt, those of `only` if set."""
-    out = [(k["name"], k["module"], k["export"], str(k["n"])) for k in load_manifest()
-           if not only or k["name"] in only]
+    """(name, module, export, n, program) of each kernel of bench/kernels.txt and each program
+    of bench/programs.txt, those of `only` if set."""
+    out = [(k["name"], k["module"], k["export"], str(k["n"]), k["program"])
+           for k in load_manifest() if not only or k["name"] in only]
     missing = set(only or ()) - {k[0] for k in out}
     if missing:
         sys.exit(f"compare.py: no such kernel: {', '.join(sorted(missing))}")
@@ -58,7 +60,7 @@ def main():
     wvms = [os.path.abspath(w) for w in args.wvm]
     times = {}  # (kernel, runtime index; 0 native) -> seconds of each round
     for rep in range(args.reps):
-        for name, module, export, n in ks:
+        for name, module, export, n, _ in ks:
             native = os.path.join(ROOT, BUILD, "bench", "native", name)
             if not os.access(native, os.X_OK):
                 sys.exit(f"compare.py: {native}: missing (make bench builds it)")
@@ -81,17 +83,18 @@ def main():
     ratios = [[] for _ in wvms]
     print(f"{'kernel':<10} {'native ms':>10} " +
           " ".join(f"{'wvm' + str(j + 1) + ' ms (median)':>26}" for j in range(len(wvms))))
-    for name, *_ in ks:
+    for name, _, _, _, program in ks:
         nat = [t for t, _ in times[(name, 0)]]
-        row = f"{name:<10} {min(nat) * 1000:10.1f} "
+        row = f"{name + ('*' if program else ''):<10} {min(nat) * 1000:10.1f} "
         for j in range(len(wvms)):
             v = [t for t, _ in times[(name, j + 1)]]
             ratio = min(v) / min(nat)
-            ratios[j].append(ratio)
+            if not program:
+                ratios[j].append(ratio)
             row += f"{min(v) * 1000:9.1f} {ratio:6.2f}x ({statistics.median(v) * 1000:6.1f}) "
         print(row.rstrip())
-    print("geomean of best ratios: " +
-          "  ".join(f"wvm{j + 1} {geomean(r):.3f}x" for j, r in enumerate(ratios)))
+    print("geomean of best ratios (kernels; * a program, not in it): " +
+          "  ".join(f"wvm{j + 1} {geomean(r):.3f}x" for j, r in enumerate(ratios) if r))
     for j, w in enumerate(args.wvm):
         print(f"wvm{j + 1}: {w}")
 
