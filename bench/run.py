@@ -5,9 +5,11 @@ Each round runs every kernel once on every runtime, in a rotating order, for --r
 (interleaved, so that a burst of load from elsewhere hits all runtimes alike); the reported
 time is the median wall-clock time of a whole process (start, load, run, exit). Runtimes:
 the kernel's native build (gcc -O2), wvm unmetered, wvm with native metering and a huge fuel
-budget, wvm with in-VM instrumentation (--meter instrument), and wabt's spectest-interp (the interpreter of wasm-interp, driven by a generated
-JSON script since wasm-interp cannot pass arguments). Every run's checksum must equal the
-native one: a mismatch, trap or error is reported and makes the run fail (exit 1).
+budget, wvm with in-VM instrumentation (--meter instrument), and wabt's spectest-interp (the
+interpreter of wasm-interp, driven by a generated JSON script since wasm-interp cannot pass
+arguments). Every run's checksum must equal the native one: a mismatch, trap or error is
+reported and makes the run fail (exit 1). The programs of bench/programs.txt run the same
+way, in rows of their own outside the geometric means.
 
 Then: load time of bench/wasm/large.wasm (decode + validate + translate, MB/s of its code
 section), translated code size per byte of Wasm code, and peak memory (max RSS) per runtime.
