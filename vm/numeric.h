@@ -224,8 +224,12 @@ NUM_ARITH_PORTABLE(f64, div, double, /)
  * with a as its first source operand, which follows the rule by itself: of two NaNs it
  * returns the first source quieted, of one NaN that one quieted, and it creates the default
  * NaN; no check is needed. (Plain C would not do: the compiler may swap the operands of + and
- * *.) Elsewhere the portable form. tests/test_numeric.c holds the two to the same bits. */
-#if defined(__x86_64__) && defined(__GNUC__)
+ * *.) Elsewhere the portable form. tests/test_numeric.c holds the two to the same bits.
+ * Not with clang: clang 14 miscompiled the tied operand of the SSE form in vm_run (f64_mul_l
+ * multiplied its immediate by itself, its first operand left in another register; seen when a
+ * change to vm/pairs.def reshaped the function, and caught by tests/test_vm_fuse.c,
+ * long_immediates), so clang builds take the portable form. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #ifdef __AVX__
 #define NUM_ARITH(t, name, type, insn)                                                         \
     static inline type num_##t##_##name(type a, type b)                                        \
