@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # `make bench-check`: runs every kernel of bench/kernels.txt and every program of
 # bench/programs.txt once at its small n under wvm, unmetered and with native metering (a huge
-# fuel budget), and compares each checksum with the native build's. Then runs bench/wasm/large.wasm (2,400 generated functions: every
-# fusion of the translator meets varied code) in four metering modes and compares each
-# result with wabt's interpreter (when spectest-interp is installed; else with the
-# unmetered run). Fails on any mismatch, trap or error; the last line is
-# `N passed, N failed`. BUILD selects the build directory (default build).
+# fuel budget), and compares each checksum with the native build's. Then runs
+# bench/wasm/large.wasm (2,400 generated functions: every fusion of the translator meets
+# varied code) in four metering modes and compares each result with wabt's interpreter (when
+# spectest-interp is installed; else with the unmetered run). Fails on any mismatch, trap or
+# error; the last line is `N passed, N failed`. BUILD selects the build directory (default
+# build).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
