@@ -4,12 +4,12 @@
 # wvm returns while charging exactly wvm's native fuel less the cost model's host entry charge
 # (2 under default, 0 under uniform: one call from the host).
 #
-# Modules: every bench kernel (bench/wasm/*.wasm but large.wasm, at its small n and export of
-# bench/kernels.txt), and examples/*.wasm where `wvm run` links them (the others import host
-# functions: they are skipped, saying which). Each is instrumented under both presets with
-# both backends: the import backend's env.gas is a JavaScript function summing its BigInt
-# arguments; the global backend starts gas_left at 10^18 and the gas is what the call took
-# from it. Then, under Node, a global-backend module whose gas runs out traps with
+# Modules: every bench kernel and program (bench/wasm/*.wasm but large.wasm, at its small n
+# and export of bench/kernels.txt or bench/programs.txt), and examples/*.wasm where `wvm run`
+# links them (the others import host functions: they are skipped, saying which). Each is
+# instrumented under both presets with both backends: the import backend's env.gas is a
+# JavaScript function summing its BigInt arguments; the global backend starts gas_left at
+# 10^18 and the gas is what the call took from it. Then, under Node, a global-backend module whose gas runs out traps with
 # `unreachable` and leaves gas_left at 2^64-1, and one given exactly its gas does not trap.
 #
 # Run from the project root after `make`:  tests/node_gas.sh   (WVM=path/to/wvm, NODE=node)
@@ -164,14 +164,15 @@ cross_check() {
     done
 }
 
-# ---- the bench kernels ----
+# ---- the bench kernels and programs ----
 
 for file in bench/wasm/*.wasm; do
     [ "$file" = bench/wasm/large.wasm ] && continue # 1.2 MB of generated code: too slow here
     # name module export native-source n(bench) n(check)
-    read -r _name _module export _source _n n < <(awk -v m="$file" '$2 == m' bench/kernels.txt)
+    read -r _name _module export _source _n n < \
+        <(awk -v m="$file" '$2 == m' bench/kernels.txt bench/programs.txt)
     if [ -z "${n:-}" ]; then
-        echo "skip  $file: not in bench/kernels.txt (no export and small n to call it with)"
+        echo "skip  $file: not in bench/kernels.txt or bench/programs.txt (no export and small n)"
         continue
     fi
     cross_check "$file" "$export" "$n"
