@@ -9,8 +9,9 @@
 # links them (the others import host functions: they are skipped, saying which). Each is
 # instrumented under both presets with both backends: the import backend's env.gas is a
 # JavaScript function summing its BigInt arguments; the global backend starts gas_left at
-# 10^18 and the gas is what the call took from it. Then, under Node, a global-backend module whose gas runs out traps with
-# `unreachable` and leaves gas_left at 2^64-1, and one given exactly its gas does not trap.
+# 10^18 and the gas is what the call took from it. Then, under Node, a global-backend module
+# whose gas runs out traps with `unreachable` and leaves gas_left at 2^64-1, and one given
+# exactly its gas does not trap.
 #
 # Run from the project root after `make`:  tests/node_gas.sh   (WVM=path/to/wvm, NODE=node)
 # One line per check; the last line is "N passed, N failed"; exit status 1 on any failure,
