@@ -351,7 +351,6 @@ def main():
                        if len(v) > 1 else "n/a")
         return "| " + " | ".join(row) + " |"
 
-    program_rows = [row_of(k) for k in kernels if k["program"]]
     for k in kernels:
         if not k["program"]:
             print(row_of(k))
@@ -364,10 +363,11 @@ def main():
     if not args.callgrind:
         gm.append("")
     print("| " + " | ".join(gm) + " |")
-    for row in program_rows:
-        print(row)
+    programs = [k for k in kernels if k["program"]]
+    for k in programs:
+        print(row_of(k))
     print()
-    if program_rows:
+    if programs:
         print("Programs (bench/programs.txt: real C programs, run like the kernels) are not in "
               "the geomeans, which are the suite's targets.")
         print()

@@ -23,7 +23,9 @@ import re
 import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from run import ROOT, load_manifest  # noqa: E402 (bench/run.py)
+
 PROF_BUILD = 'build-prof'
 HOT = 0.001
 STATIC_TOP = 200
@@ -43,11 +45,11 @@ def run(cmd, **kw):
 
 
 def kernels():
-    for line in open(os.path.join(ROOT, 'bench/kernels.txt')):
-        if line.startswith('#') or not line.strip():
-            continue
-        name, module, export, _, n_bench, n_check = line.split()
-        yield name, module, export, max(int(n_bench) // 10, int(n_check))
+    """(name, module, export, n) of each kernel, at a tenth of its benchmark n; not the
+    programs of bench/programs.txt, whose speed nothing is chosen for."""
+    for k in load_manifest():
+        if not k['program']:
+            yield k['name'], k['module'], k['export'], max(k['n'] // 10, k['n_check'])
 
 
 def profile(module, export, n, fuel):
