@@ -243,6 +243,21 @@ fuzz: build-fuzz/fuzz-module
 
 # Instrumented modules under Node's WebAssembly: same results, and gas + host entry = wvm's
 # native fuel (tests/node_gas.sh; needs node and wasm-validate, which `make deps` installs).
+# The interpreter's dispatches on every kernel and program, held exactly to
+# bench/dispatches.txt (bench/dispatch_check.py): the benchmark's main cost, checked without
+# timing anything. The counting wvm (vm/profile.h) is built in build-count with the default
+# flags, whatever the caller's (the counts do not depend on them), so that `make sanitize`
+# reuses it. `make dispatch-update` rewrites the file.
+COUNT_WVM := build-count/wvm
+.PHONY: dispatch-check dispatch-update count-wvm
+count-wvm:
+	@$(MAKE) --no-print-directory BUILD=build-count OPT=-O2 EXTRA_CFLAGS=-DVM_COUNT_DISPATCHES \
+	    EXTRA_LDFLAGS= $(COUNT_WVM)
+dispatch-check: count-wvm
+	@python3 bench/dispatch_check.py $(COUNT_WVM)
+dispatch-update: count-wvm
+	@python3 bench/dispatch_check.py --update $(COUNT_WVM)
+
 .PHONY: node-check
 node-check: $(BUILD)/wvm
 	@WVM=$(BUILD)/wvm bash tests/node_gas.sh
@@ -270,6 +285,7 @@ test: deps
 	$(MAKE) --no-print-directory node-check || rc=1; \
 	$(MAKE) --no-print-directory install-check || rc=1; \
 	$(MAKE) --no-print-directory bench-check || rc=1; \
+	$(MAKE) --no-print-directory dispatch-check || rc=1; \
 	$(MAKE) --no-print-directory alloc-check || rc=1; \
 	$(MAKE) --no-print-directory fuzz-check || rc=1; \
 	exit $$rc

@@ -104,6 +104,8 @@ static inline bool charge(uint64_t *fuel, uint64_t cost)
 
 #ifdef VM_PROFILE
 #define PROFILE_STEP() vm_profile_step(pc)
+#elif defined(VM_COUNT_DISPATCHES)
+#define PROFILE_STEP() (vm_dispatch_count++)
 #else
 #define PROFILE_STEP() ((void)0)
 #endif

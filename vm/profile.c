@@ -1,4 +1,5 @@
-/* The dynamic instruction profile of a -DVM_PROFILE build (profile.h). */
+/* The dynamic instruction profile of a -DVM_PROFILE build, and the dispatch count of a
+ * -DVM_COUNT_DISPATCHES one (profile.h). */
 #include "profile.h"
 
 #ifdef VM_PROFILE
@@ -99,6 +100,24 @@ done:
     free(e);
     free(forwarded_count);
     if (f && f != stderr)
+        fclose(f);
+}
+#endif
+
+#ifdef VM_COUNT_DISPATCHES
+#include <stdio.h>
+#include <stdlib.h>
+
+uint64_t vm_dispatch_count;
+
+__attribute__((destructor)) static void dispatch_report(void)
+{
+    const char *path = getenv("WVM_PROFILE_OUT");
+    FILE *f = path ? fopen(path, "w") : stderr;
+    if (!f)
+        return;
+    fprintf(f, "dispatches: %llu\n", (unsigned long long)vm_dispatch_count);
+    if (f != stderr)
         fclose(f);
 }
 #endif
