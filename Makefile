@@ -241,8 +241,6 @@ fuzz: build-fuzz/fuzz-module
 	    corpus ../tests/fuzz/corpus \
 	    $(addprefix ../,$(wildcard build/spec-json/*/))
 
-# Instrumented modules under Node's WebAssembly: same results, and gas + host entry = wvm's
-# native fuel (tests/node_gas.sh; needs node and wasm-validate, which `make deps` installs).
 # The interpreter's dispatches on every kernel and program, held exactly to
 # bench/dispatches.txt (bench/dispatch_check.py): the benchmark's main cost, checked without
 # timing anything. The counting wvm (vm/profile.h) is built in build-count with the default
@@ -258,6 +256,8 @@ dispatch-check: count-wvm
 dispatch-update: count-wvm
 	@python3 bench/dispatch_check.py --update $(COUNT_WVM)
 
+# Instrumented modules under Node's WebAssembly: same results, and gas + host entry = wvm's
+# native fuel (tests/node_gas.sh; needs node and wasm-validate, which `make deps` installs).
 .PHONY: node-check
 node-check: $(BUILD)/wvm
 	@WVM=$(BUILD)/wvm bash tests/node_gas.sh
