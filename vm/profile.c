@@ -2,10 +2,26 @@
  * -DVM_COUNT_DISPATCHES one (profile.h). */
 #include "profile.h"
 
-#ifdef VM_PROFILE
+#if defined(VM_PROFILE) || defined(VM_COUNT_DISPATCHES)
 #include <stdio.h>
 #include <stdlib.h>
 
+/* Where a report goes at exit: the file named by WVM_PROFILE_OUT, else stderr; NULL when that
+ * file cannot be opened. */
+static FILE *report_open(void)
+{
+    const char *path = getenv("WVM_PROFILE_OUT");
+    return path ? fopen(path, "w") : stderr;
+}
+
+static void report_close(FILE *f)
+{
+    if (f && f != stderr)
+        fclose(f);
+}
+#endif
+
+#ifdef VM_PROFILE
 #include "code.h"
 
 enum { TOP = 60 };             /* instructions listed */
@@ -71,8 +87,7 @@ __attribute__((destructor)) static void profile_report(void)
         total += op_count[i];
     if (!total)
         return;
-    const char *path = getenv("WVM_PROFILE_OUT");
-    FILE *f = path ? fopen(path, "w") : stderr;
+    FILE *f = report_open();
     profile_entry *e = malloc(sizeof *e * VM_OP_COUNT * VM_OP_COUNT);
     if (!f || !e)
         goto done;
@@ -99,25 +114,18 @@ __attribute__((destructor)) static void profile_report(void)
 done:
     free(e);
     free(forwarded_count);
-    if (f && f != stderr)
-        fclose(f);
+    report_close(f);
 }
 #endif
 
 #ifdef VM_COUNT_DISPATCHES
-#include <stdio.h>
-#include <stdlib.h>
-
 uint64_t vm_dispatch_count;
 
 __attribute__((destructor)) static void dispatch_report(void)
 {
-    const char *path = getenv("WVM_PROFILE_OUT");
-    FILE *f = path ? fopen(path, "w") : stderr;
-    if (!f)
-        return;
-    fprintf(f, "dispatches: %llu\n", (unsigned long long)vm_dispatch_count);
-    if (f != stderr)
-        fclose(f);
+    FILE *f = report_open();
+    if (f)
+        fprintf(f, "dispatches: %llu\n", (unsigned long long)vm_dispatch_count);
+    report_close(f);
 }
 #endif
