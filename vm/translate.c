@@ -169,6 +169,7 @@ static void scratch_release(vm_scratch *s)
 #define NO_CAP(name)
     SCRATCH_FIELDS(FREE_BUF, NO_CAP)
 #undef FREE_BUF
+#undef NO_CAP
     memset(s, 0, sizeof *s);
 }
 
@@ -199,7 +200,6 @@ static void scratch_keep(vm_scratch *s, const tr_state *t)
 #undef KEEP_BUF
 #undef KEEP_CAP
 }
-#undef NO_CAP
 
 /* ---- growable buffers ----
  * The buffers start at a capacity estimated from the function's size (vm_translate_ex), so
