@@ -44,8 +44,11 @@ def count(wvm, entry, args):
         env = dict(os.environ, WVM_PROFILE_OUT=out.name)
         cmd = [wvm, "run", entry["module"], *args, "--invoke", entry["export"],
                str(entry["n_check"])]
-        p = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.PIPE, text=True, timeout=600)
+        try:
+            p = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True, timeout=600)
+        except subprocess.TimeoutExpired:
+            sys.exit(f"dispatch-check: {' '.join(cmd)}: did not end within 600 s")
         if p.returncode != 0:
             sys.exit(f"dispatch-check: {' '.join(cmd)}: exit {p.returncode}: {p.stderr.strip()}")
         text = out.read().split()
@@ -58,6 +61,8 @@ def count(wvm, entry, args):
 def load_record():
     """{name: (n, [counts by mode])} from bench/dispatches.txt."""
     record = {}
+    if not os.path.exists(RECORD):
+        sys.exit("dispatch-check: bench/dispatches.txt is missing (make dispatch-update)")
     with open(RECORD) as f:
         for line in f:
             if not line.strip() or line.startswith("#"):
@@ -73,6 +78,8 @@ def main():
     ap.add_argument("wvm", help="a wvm built with -DVM_COUNT_DISPATCHES")
     args = ap.parse_args()
     wvm = os.path.abspath(args.wvm)
+    if not os.access(wvm, os.X_OK):
+        sys.exit(f"dispatch-check: {args.wvm}: not an executable (make dispatch-check builds it)")
     entries = load_manifest()
     measured = {e["name"]: [count(wvm, e, m_args) for _, m_args in MODES] for e in entries}
 
