@@ -59,8 +59,33 @@ static void fwd_mismatch(const uint32_t *pc, vm_slot fwd, vm_slot slot)
 #define FWD_CHECKED(s, value, bits) (value)
 #endif
 
-/* Branch to the offset stored in word w (relative to w itself). */
-#define JUMP_VIA(w) (pc = (w) + (int32_t) * (w))
+/* Branch to the offset stored in word w (relative to w itself).
+ *
+ * The loop cache (loop_src, loop_dst: locals of vm_run). Every handler loads its operands
+ * through pc, so after a taken branch the next instructions wait for the new pc, which comes
+ * from a load of the branch's offset. Branch prediction does not break that chain the way it
+ * does for the jump to the next handler: in a small loop, pc -> offset -> pc is one load
+ * latency on the critical path of every iteration (bench/RESULTS.md, fifteenth round). So
+ * the last backward branch taken, a loop's back edge, is remembered: its offset word in
+ * loop_src and its target in loop_dst. When that branch is taken again, pc is loop_dst, a
+ * register, and the loop's next iteration needs no load to begin; the comparison only steers
+ * a predicted branch. Code does not change once translated and lives as long as it can run,
+ * so an entry stays right for the whole activation. Forward branches leave the entry alone,
+ * so that the ifs inside a loop do not evict its back edge. */
+#define JUMP_VIA(w)                                                                            \
+    do {                                                                                       \
+        const uint32_t *w_ = (w);                                                              \
+        if (likely(w_ == loop_src)) {                                                          \
+            pc = loop_dst;                                                                     \
+        } else {                                                                               \
+            int32_t o_ = (int32_t)*w_;                                                         \
+            pc = w_ + o_;                                                                      \
+            if (o_ < 0) {                                                                      \
+                loop_src = w_;                                                                 \
+                loop_dst = pc;                                                                 \
+            }                                                                                  \
+        }                                                                                      \
+    } while (0)
 
 /* Charges cost to *fuel when it holds enough, else leaves it as it is; true when charged.
  * (A subtraction and a test of its borrow: the cheapest check there is.) */
@@ -82,24 +107,25 @@ static inline bool charge(uint64_t *fuel, uint64_t cost)
     } while (0)
 
 /* Enters, by a branch that pays when taken, the metered block whose `fuel` instruction ends
- * just before w (fold moved the branch's offset past it, vmops.def): pays the charge and
- * continues at w, or, when the fuel is short, lands on the `fuel` instruction so that it
- * stops there as usual. */
+ * just before the target of the offset word w (fold moved the branch's offset past it,
+ * vmops.def): pays the charge and continues at the target, or, when the fuel is short, lands
+ * on the `fuel` instruction so that it stops there as usual. */
 #define ENTER_PAID(w)                                                                          \
     do {                                                                                       \
-        const uint32_t *past_ = (w);                                                           \
-        pc = charge(&fuel, vm_imm64(past_ - 2)) ? past_ : past_ - FUEL_WORDS;                  \
+        JUMP_VIA(w);                                                                           \
+        if (unlikely(!charge(&fuel, vm_imm64(pc - 2))))                                        \
+            pc -= FUEL_WORDS;                                                                  \
     } while (0)
 
 /* The four forms of a conditional branch (VM_BR in vmops.def): after `decls`, it branches
  * when `cond` holds to the offset in word pc[off]; the instruction is len words long. */
 #define BRANCH_CASES(id, decls, cond, off, len)                                                \
     HANDLER(id, decls if (cond) JUMP_VIA(pc + (off)); else pc += (len); NEXT();)                \
-    HANDLER(id##_pt, decls if (cond) ENTER_PAID(pc + (off) + (int32_t)pc[off]);                 \
+    HANDLER(id##_pt, decls if (cond) ENTER_PAID(pc + (off));                                   \
             else pc += (len); NEXT();)                                                         \
     HANDLER(id##_pf, decls if (cond) JUMP_VIA(pc + (off)); else ENTER_PAYING(pc + (len));       \
             NEXT();)                                                                           \
-    HANDLER(id##_pb, decls if (cond) ENTER_PAID(pc + (off) + (int32_t)pc[off]);                 \
+    HANDLER(id##_pb, decls if (cond) ENTER_PAID(pc + (off));                                   \
             else ENTER_PAYING(pc + (len)); NEXT();)
 
 #ifdef VM_PROFILE
@@ -312,6 +338,9 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
     __attribute__((unused)) const vm_slot fwd_in = 0;
     __attribute__((unused)) const float fwd_in_f32 = 0;
     __attribute__((unused)) const double fwd_in_f64 = 0;
+    /* The loop cache (JUMP_VIA): the offset word of the last backward branch taken, and its
+     * target. */
+    const uint32_t *loop_src = NULL, *loop_dst = NULL;
 
     DISPATCH_BEGIN()
 
@@ -475,7 +504,7 @@ typedef double mem_f64 __attribute__((may_alias, aligned(1)));
      * paying form of each (the next opcode), which enters the target's metered block. */
 #define JUMP_CASES(id, effect, off)                                                            \
     HANDLER(id, effect JUMP_VIA(pc + (off)); NEXT();)                                          \
-    HANDLER(id##_pt, effect ENTER_PAID(pc + (off) + (int32_t)pc[off]); NEXT();)
+    HANDLER(id##_pt, effect ENTER_PAID(pc + (off)); NEXT();)
     JUMP_CASES(br, , 1)
     JUMP_CASES(copy_br, COPY_WORK, 3)
     JUMP_CASES(copy2_br, COPY2_WORK, 5)
