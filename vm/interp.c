@@ -59,20 +59,28 @@ static void fwd_mismatch(const uint32_t *pc, vm_slot fwd, vm_slot slot)
 #define FWD_CHECKED(s, value, bits) (value)
 #endif
 
-/* Branch to the offset stored in word w (relative to w itself).
+/* Branch to the offset stored in word w (relative to w itself). */
+#define JUMP_VIA(w) (pc = (w) + (int32_t) * (w))
+
+/* JUMP_VIA for the conditional branches and br_table, through the loop cache (loop_src,
+ * loop_dst: locals of vm_run).
  *
- * The loop cache (loop_src, loop_dst: locals of vm_run). Every handler loads its operands
- * through pc, so after a taken branch the next instructions wait for the new pc, which comes
- * from a load of the branch's offset. Branch prediction does not break that chain the way it
- * does for the jump to the next handler: in a small loop, pc -> offset -> pc is one load
- * latency on the critical path of every iteration (bench/RESULTS.md, fifteenth round). So
- * the last backward branch taken, a loop's back edge, is remembered: its offset word in
- * loop_src and its target in loop_dst. When that branch is taken again, pc is loop_dst, a
- * register, and the loop's next iteration needs no load to begin; the comparison only steers
- * a predicted branch. Code does not change once translated and lives as long as it can run,
- * so an entry stays right for the whole activation. Forward branches leave the entry alone,
- * so that the ifs inside a loop do not evict its back edge. */
-#define JUMP_VIA(w)                                                                            \
+ * Every handler loads its operands through pc, so after a taken branch the next instructions
+ * wait for the new pc, which comes from a load of the branch's offset. Branch prediction does
+ * not break that chain the way it does for the jump to the next handler: in a small loop,
+ * pc -> offset -> pc is one load latency on the critical path of every iteration
+ * (bench/RESULTS.md, fifteenth round). So the last backward branch taken, a loop's back edge,
+ * is remembered: its offset word in loop_src and its target in loop_dst. When that branch is
+ * taken again, pc is loop_dst, a register, and the next iteration needs no load to begin; the
+ * comparison only steers a predicted branch. Code does not change once translated and lives
+ * as long as it can run, so an entry stays right for the whole activation.
+ * - Forward branches leave the entry alone, so that the ifs inside a loop keep its back edge.
+ * - Unconditional branches (br, and the instructions ending a block that also branch) neither
+ *   use nor replace it: a loop's own back edge is the conditional branch at its bottom in the
+ *   code compilers emit, while a backward br is typically one of the many `continue`s to an
+ *   interpreter's dispatch loop, between which one entry would thrash (measured: Lua 5.4 and
+ *   the dispatch kernel, 3-6 % slower when they take part). */
+#define BRANCH_VIA(w)                                                                          \
     do {                                                                                       \
         const uint32_t *w_ = (w);                                                              \
         if (likely(w_ == loop_src)) {                                                          \
@@ -108,11 +116,12 @@ static inline bool charge(uint64_t *fuel, uint64_t cost)
 
 /* Enters, by a branch that pays when taken, the metered block whose `fuel` instruction ends
  * just before the target of the offset word w (fold moved the branch's offset past it,
- * vmops.def): pays the charge and continues at the target, or, when the fuel is short, lands
- * on the `fuel` instruction so that it stops there as usual. */
-#define ENTER_PAID(w)                                                                          \
+ * vmops.def), branching by `jump` (JUMP_VIA or BRANCH_VIA): pays the charge and continues at
+ * the target, or, when the fuel is short, lands on the `fuel` instruction so that it stops
+ * there as usual. */
+#define ENTER_PAID(jump, w)                                                                    \
     do {                                                                                       \
-        JUMP_VIA(w);                                                                           \
+        jump(w);                                                                               \
         if (unlikely(!charge(&fuel, vm_imm64(pc - 2))))                                        \
             pc -= FUEL_WORDS;                                                                  \
     } while (0)
@@ -120,12 +129,12 @@ static inline bool charge(uint64_t *fuel, uint64_t cost)
 /* The four forms of a conditional branch (VM_BR in vmops.def): after `decls`, it branches
  * when `cond` holds to the offset in word pc[off]; the instruction is len words long. */
 #define BRANCH_CASES(id, decls, cond, off, len)                                                \
-    HANDLER(id, decls if (cond) JUMP_VIA(pc + (off)); else pc += (len); NEXT();)                \
-    HANDLER(id##_pt, decls if (cond) ENTER_PAID(pc + (off));                                   \
+    HANDLER(id, decls if (cond) BRANCH_VIA(pc + (off)); else pc += (len); NEXT();)              \
+    HANDLER(id##_pt, decls if (cond) ENTER_PAID(BRANCH_VIA, pc + (off));                       \
             else pc += (len); NEXT();)                                                         \
-    HANDLER(id##_pf, decls if (cond) JUMP_VIA(pc + (off)); else ENTER_PAYING(pc + (len));       \
+    HANDLER(id##_pf, decls if (cond) BRANCH_VIA(pc + (off)); else ENTER_PAYING(pc + (len));     \
             NEXT();)                                                                           \
-    HANDLER(id##_pb, decls if (cond) ENTER_PAID(pc + (off));                                   \
+    HANDLER(id##_pb, decls if (cond) ENTER_PAID(BRANCH_VIA, pc + (off));                       \
             else ENTER_PAYING(pc + (len)); NEXT();)
 
 #ifdef VM_PROFILE
@@ -338,8 +347,8 @@ int vm_run(vm_exec *ex, vm_func *func, vm_slot *fp, const uint32_t *pc, uint32_t
     __attribute__((unused)) const vm_slot fwd_in = 0;
     __attribute__((unused)) const float fwd_in_f32 = 0;
     __attribute__((unused)) const double fwd_in_f64 = 0;
-    /* The loop cache (JUMP_VIA): the offset word of the last backward branch taken, and its
-     * target. */
+    /* The loop cache (BRANCH_VIA): the offset word of the last backward conditional branch
+     * taken, and its target. */
     const uint32_t *loop_src = NULL, *loop_dst = NULL;
 
     DISPATCH_BEGIN()
@@ -504,7 +513,7 @@ typedef double mem_f64 __attribute__((may_alias, aligned(1)));
      * paying form of each (the next opcode), which enters the target's metered block. */
 #define JUMP_CASES(id, effect, off)                                                            \
     HANDLER(id, effect JUMP_VIA(pc + (off)); NEXT();)                                          \
-    HANDLER(id##_pt, effect ENTER_PAID(pc + (off)); NEXT();)
+    HANDLER(id##_pt, effect ENTER_PAID(JUMP_VIA, pc + (off)); NEXT();)
     JUMP_CASES(br, , 1)
     JUMP_CASES(copy_br, COPY_WORK, 3)
     JUMP_CASES(copy2_br, COPY2_WORK, 5)
@@ -534,9 +543,9 @@ typedef double mem_f64 __attribute__((may_alias, aligned(1)));
     BRANCH_CASES(br_i32_load_z, LOADED(uint32_t), v == 0, 5, 6)
 #undef LOADED
     HANDLER(br_table, uint32_t i = RD_u32(pc[1]); uint32_t n = pc[2]; if (i > n) i = n;
-            JUMP_VIA(pc + 3 + i); NEXT();)
+            BRANCH_VIA(pc + 3 + i); NEXT();)
     HANDLER(br_table_pt, uint32_t i = RD_u32(pc[1]); uint32_t n = pc[2]; if (i > n) i = n;
-            JUMP_VIA(pc + 3 + i); if (*pc == VM_OP_fuel) ENTER_PAYING(pc); NEXT();)
+            BRANCH_VIA(pc + 3 + i); if (*pc == VM_OP_fuel) ENTER_PAYING(pc); NEXT();)
     HANDLER(ret1, fp[0] = RD_u64(pc[1]); goto do_return;)
     CASE(ret)
     {
