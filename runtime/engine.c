@@ -541,6 +541,7 @@ wvm_status wvm_module_new(wvm_engine *engine, const uint8_t *bytes, size_t size,
     vm_scratch_free(topts.scratch);
     if (st != WASM_OK)
         goto fail_wasm;
+    vm_code_link_calls(module->codes, module->m.nfuncs);
     *out = module;
     return WVM_OK;
 

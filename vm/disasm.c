@@ -143,6 +143,10 @@ void vm_code_dump(const vm_code *code, FILE *f)
         uint32_t w = pc + 1;
         for (const char *fmt = vm_op_format[op]; *fmt && w < code->nwords; fmt++) {
             uint32_t v = code->words[w];
+            if (op == VM_OP_call && w >= pc + 3) { /* (the linked addresses: not shown) */
+                w += 2;
+                continue;
+            }
             switch (*fmt) {
             case 'd': fprintf(f, " ->r%u", v); w++; break;
             case 's': fprintf(f, " r%u", v); w++; break;

@@ -191,6 +191,12 @@ static inline bool charge(uint64_t *fuel, uint64_t cost)
  * instruction's dispatch; when short, the code starts on it and stops there as usual. (The
  * caller switches inst when the callee's differs.) */
 #define ENTER_FUNCTION(c, callee_fp, return_pc)                                                \
+    ENTER_FUNCTION_AT(c, (c)->entry, callee_fp, return_pc)
+/* ENTER_FUNCTION given where the call enters, c->entry, which a direct call has at hand
+ * (vm_code_link_calls) without the loads that find c: the code that follows waits for pc,
+ * which so waits for one load instead of three. pc comes from there alone, with no selection
+ * that would make it wait for the charge too (a branch, where the fuel is short). */
+#define ENTER_FUNCTION_AT(c, entry_pc, callee_fp, return_pc)                                   \
     do {                                                                                       \
         if (unlikely(frame_top == frame_limit ||                                              \
                      (uintptr_t)stack_end - (uintptr_t)(callee_fp) < (c)->frame_bytes))         \
@@ -202,7 +208,9 @@ static inline bool charge(uint64_t *fuel, uint64_t cost)
             OPAQUE(l);                                                                         \
             *l = 0;                                                                            \
         }                                                                                      \
-        pc = charge(&fuel, (c)->entry_cost) ? (c)->entry : (c)->words;                         \
+        pc = (entry_pc);                                                                       \
+        if (unlikely(!charge(&fuel, (c)->entry_cost)))                                         \
+            pc = (c)->words;                                                                   \
     } while (0)
 
 #define REFRESH_MEMORY()                                                                       \
@@ -570,9 +578,10 @@ typedef double mem_f64 __attribute__((may_alias, aligned(1)));
     }
     CASE(call)
     {
-        /* a function of this module: Wasm code, and this instance */
-        const vm_code *c = inst->codes[pc[1]];
-        ENTER_FUNCTION(c, fp + pc[2], pc + 3);
+        /* a function of this module: Wasm code, and this instance; where it enters and its
+         * code are linked into the instruction (vmops.def) */
+        const vm_code *c = (const vm_code *)(uintptr_t)vm_imm64(pc + 5);
+        ENTER_FUNCTION_AT(c, (const uint32_t *)(uintptr_t)vm_imm64(pc + 3), fp + pc[2], pc + 7);
         NEXT();
     }
     CASE(call_import)

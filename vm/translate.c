@@ -1888,6 +1888,9 @@ static void translate_call(tr_state *t, uint32_t func_index, const wasm_functype
         /* (a defined function by its index among them: its code is the instance's codes[i]) */
         emit_word(t, import ? func_index : func_index - t->m->nfunc_imports);
         emit_word(t, base);
+        if (!import) /* (the callee's entry and code: vm_code_link_calls) */
+            for (int i = 0; i < 4; i++)
+                emit_word(t, 0);
     }
     push_types(t, ft->nresults, wasm_functype_results(ft));
 }
