@@ -20,7 +20,8 @@
  *         (local.set $k (i32.sub (local.get $k) (i32.const 1)))
  *         (br_if $l (i32.gt_s (local.get $k) (i32.const 0)))))
  *     (local.get $s))
- *   (func (export "nested") (param $n i32) (result i32) (local $i i32) (local $j i32) (local $acc i32)
+ *   (func (export "nested") (param $n i32) (result i32)
+ *     (local $i i32) (local $j i32) (local $acc i32)
  *     (block $out
  *       (br_if $out (i32.le_s (local.get $n) (i32.const 0)))
  *       (loop $outer

@@ -78,8 +78,8 @@ static void fwd_mismatch(const uint32_t *pc, vm_slot fwd, vm_slot slot)
  * - Unconditional branches (br, and the instructions ending a block that also branch) neither
  *   use nor replace it: a loop's own back edge is the conditional branch at its bottom in the
  *   code compilers emit, while a backward br is typically one of the many `continue`s to an
- *   interpreter's dispatch loop, between which one entry would thrash (measured: Lua 5.4 and
- *   the dispatch kernel, 3-6 % slower when they take part). */
+ *   interpreter's dispatch loop, between which one entry would thrash (measured: Lua 5.4 5 %
+ *   and the dispatch kernel 9 % slower when they take part). */
 #define BRANCH_VIA(w)                                                                          \
     do {                                                                                       \
         const uint32_t *w_ = (w);                                                              \
