@@ -199,7 +199,6 @@ static wvm_status rt_instance_alloc(wvm_store *store, wvm_module *module, wvm_in
     inst->module = module;
     rt_module_retain(module);
     inst->vm.module = m;
-    inst->vm.codes = (const vm_code *const *)module->codes;
     inst->vm.embedder = inst;
     if (!rt_alloc_array(&inst->vm.funcs, m->nfuncs_total, sizeof(vm_func *)) ||
         !rt_alloc_array(&inst->vm.tables, m->ntables, sizeof(vm_table *)) ||

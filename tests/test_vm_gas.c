@@ -136,7 +136,7 @@ static void gt_open(gt_env *e, const uint8_t *bytes, size_t size, vm_meter_mode 
     }
     e->inst.module = &e->m;
     e->inst.funcs = e->func_ptrs;
-    e->inst.codes = (const vm_code *const *)e->codes + e->m.nfunc_imports;
+    vm_code_link_calls(e->codes + e->m.nfunc_imports, e->m.nfuncs);
     e->ex = vm_exec_new(&(vm_limits){0, 0});
     cr_assert_not_null(e->ex);
     vm_exec_set_metering(e->ex, &e->costs);

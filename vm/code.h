@@ -99,9 +99,9 @@ struct vm_code {
 
 /* Links the `call` instructions of codes[0..ncodes), the translated functions a module
  * defines, to their callees among them (vmops.def): writes into each the callee's entry and
- * vm_code, so that a call finds where to go with one load, not three (vm_instance.codes, then
- * the callee's vm_code, then its entry). The codes must not move or be freed while they can
- * run, which holds for a module's: they live as long as it does. */
+ * vm_code, so that a call finds where to go with one load, not three (a table of the codes,
+ * then the callee's vm_code, then its entry). The codes must not move or be freed while they
+ * can run, which holds for a module's: they live as long as it does. */
 void vm_code_link_calls(vm_code *const *codes, uint32_t ncodes);
 
 /* The Wasm byte offset of the instruction at word position pos. */

@@ -1885,7 +1885,7 @@ static void translate_call(tr_state *t, uint32_t func_index, const wasm_functype
     } else {
         bool import = func_index < t->m->nfunc_imports;
         emit_op(t, import ? VM_OP_call_import : VM_OP_call);
-        /* (a defined function by its index among them: its code is the instance's codes[i]) */
+        /* (a defined function by its index among them: vm_code_link_calls finds its code) */
         emit_word(t, import ? func_index : func_index - t->m->nfunc_imports);
         emit_word(t, base);
         if (!import) /* (the callee's entry and code: vm_code_link_calls) */

@@ -79,7 +79,6 @@ typedef struct {
 /* An instance's index spaces, resolved to objects. */
 typedef struct vm_instance {
     const wasm_module *module;
-    const vm_code *const *codes;    /* translated bodies of the module's defined functions */
     vm_func **funcs;                /* nfuncs_total entries */
     vm_table **tables;
     vm_memory **memories;
