@@ -1,6 +1,4 @@
 /* Linking a module's direct calls to their callees, once all its functions are translated. */
-#include <string.h>
-
 #include "code.h"
 
 /* Writes the 64-bit value v into the words w[0] (low half) and w[1], as vm_imm64 reads it. */
@@ -13,7 +11,7 @@ static void put_imm64(uint32_t *w, uint64_t v)
 void vm_code_link_calls(vm_code *const *codes, uint32_t ncodes)
 {
     for (uint32_t i = 0; i < ncodes; i++) {
-        vm_code *code = codes[i];
+        const vm_code *code = codes[i];
         /* (every instruction start is in the source map; a call keeps its opcode word when
          * it is the second instruction of a pair, and has no variants) */
         for (uint32_t k = 0; k < code->nsrcmap; k++) {
