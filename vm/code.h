@@ -121,6 +121,14 @@ static inline uint64_t vm_imm64(const uint32_t *w)
 #endif
 }
 
+/* Writes v as a 64-bit immediate into the words w[0] (low half) and w[1], as vm_imm64 reads
+ * it. */
+static inline void vm_put_imm64(uint32_t *w, uint64_t v)
+{
+    w[0] = (uint32_t)v;
+    w[1] = (uint32_t)(v >> 32);
+}
+
 /* The length in words of a `fuel` instruction: the opcode and a 64-bit charge. */
 #define FUEL_WORDS 3
 

@@ -1,13 +1,6 @@
 /* Linking a module's direct calls to their callees, once all its functions are translated. */
 #include "code.h"
 
-/* Writes the 64-bit value v into the words w[0] (low half) and w[1], as vm_imm64 reads it. */
-static void put_imm64(uint32_t *w, uint64_t v)
-{
-    w[0] = (uint32_t)v;
-    w[1] = (uint32_t)(v >> 32);
-}
-
 void vm_code_link_calls(vm_code *const *codes, uint32_t ncodes)
 {
     for (uint32_t i = 0; i < ncodes; i++) {
@@ -19,8 +12,8 @@ void vm_code_link_calls(vm_code *const *codes, uint32_t ncodes)
             if (insn[0] != VM_OP_call)
                 continue;
             const vm_code *callee = codes[insn[1]];
-            put_imm64(insn + 3, (uint64_t)(uintptr_t)callee->entry);
-            put_imm64(insn + 5, (uint64_t)(uintptr_t)callee);
+            vm_put_imm64(insn + 3, (uint64_t)(uintptr_t)callee->entry);
+            vm_put_imm64(insn + 5, (uint64_t)(uintptr_t)callee);
         }
     }
 }

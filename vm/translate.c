@@ -271,6 +271,13 @@ static inline void emit_word(tr_state *t, uint32_t w)
     t->code[t->ncode++] = w;
 }
 
+/* Emits a 64-bit immediate: two words, low half first (vm_imm64). */
+static void emit_imm64(tr_state *t, uint64_t v)
+{
+    emit_word(t, (uint32_t)v);
+    emit_word(t, (uint32_t)(v >> 32));
+}
+
 static void flush_fuel(tr_state *t);
 
 /* Starts an instruction: records its source position and forgets the previous producer. */
@@ -331,8 +338,7 @@ static void place_label(tr_state *t)
 static void emit_fuel(tr_state *t, uint64_t cost)
 {
     emit_op(t, VM_OP_fuel);
-    emit_word(t, (uint32_t)cost);
-    emit_word(t, (uint32_t)(cost >> 32));
+    emit_imm64(t, cost);
 }
 
 /* Grows both charge site arrays to hold need (> capsites) sites. */
@@ -386,8 +392,7 @@ static void add_to_charge(tr_state *t, uint64_t cost)
     uint64_t sum = vm_imm64(w) + cost;
     if (sum < cost)
         sum = UINT64_MAX; /* saturate: such a block can never be paid for */
-    w[0] = (uint32_t)sum;
-    w[1] = (uint32_t)(sum >> 32);
+    vm_put_imm64(w, sum);
 }
 
 /* Accounts for operator op executing at this point of the code. */
@@ -514,8 +519,7 @@ static void emit_const(tr_state *t, uint32_t dst, uint64_t bits)
     } else {
         emit_op(t, VM_OP_const64);
         emit_word(t, dst);
-        emit_word(t, (uint32_t)bits);
-        emit_word(t, (uint32_t)(bits >> 32));
+        emit_imm64(t, bits);
     }
 }
 
@@ -1743,8 +1747,7 @@ static void translate_simple(tr_state *t, uint32_t op, const wasm_op_info *info)
             emit_word(t, natural_slot(t, t->nvals));
             mark_producer(t, pos);
             emit_word(t, a);
-            emit_word(t, (uint32_t)bits);
-            emit_word(t, (uint32_t)(bits >> 32));
+            emit_imm64(t, bits);
         } else if (!translate_memory_operand(t, op) && !translate_shifted_operand(t, op) &&
                    !translate_chained(t, op)) {
             uint32_t bs = pop_slot(t);
@@ -1888,9 +1891,10 @@ static void translate_call(tr_state *t, uint32_t func_index, const wasm_functype
         /* (a defined function by its index among them: vm_code_link_calls finds its code) */
         emit_word(t, import ? func_index : func_index - t->m->nfunc_imports);
         emit_word(t, base);
-        if (!import) /* (the callee's entry and code: vm_code_link_calls) */
-            for (int i = 0; i < 4; i++)
-                emit_word(t, 0);
+        if (!import) { /* the callee's entry and code, filled in by vm_code_link_calls */
+            emit_imm64(t, 0);
+            emit_imm64(t, 0);
+        }
     }
     push_types(t, ft->nresults, wasm_functype_results(ft));
 }
