@@ -242,10 +242,11 @@ fuzz: build-fuzz/fuzz-module
 	    $(addprefix ../,$(wildcard build/spec-json/*/))
 
 # The interpreter's dispatches on every kernel and program, held exactly to
-# bench/dispatches.txt (bench/dispatch_check.py): the benchmark's main cost, checked without
-# timing anything. The counting wvm (vm/profile.h) is built in build-count with the default
-# flags, whatever the caller's (the counts do not depend on them), so that `make sanitize`
-# reuses it. `make dispatch-update` rewrites the file.
+# bench/dispatches.txt (bench/dispatch_check.py): one of the benchmark's two main costs (the
+# other is the loads a new pc waits for, docs/DESIGN.md), checked without timing anything.
+# The counting wvm (vm/profile.h) is built in build-count with the default flags, whatever
+# the caller's (the counts do not depend on them), so that `make sanitize` reuses it.
+# `make dispatch-update` rewrites the file.
 COUNT_WVM := build-count/wvm
 .PHONY: dispatch-check dispatch-update count-wvm
 count-wvm:

@@ -7,7 +7,8 @@ bench/dispatches.txt.
 WVM is a build with -DVM_COUNT_DISPATCHES (vm/profile.h), which prints how many dispatches
 (indirect jumps between handlers) a run made. Each kernel of bench/kernels.txt and program of
 bench/programs.txt runs at its check size, unmetered, with native metering and with in-VM
-instrumentation. The benchmark's time goes with these counts (bench/RESULTS.md), and they
+instrumentation. The benchmark's time goes with these counts, and with the loads a new pc
+waits for after a branch or call (docs/DESIGN.md, Dispatch; bench/RESULTS.md), and they
 depend only on the program, its input and wvm's translation: not on the machine, the C
 compiler or the load. So they can be checked exactly, where times cannot be checked at all.
 

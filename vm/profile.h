@@ -21,8 +21,8 @@ void vm_profile_step(const uint32_t *pc);
  * dispatches (the indirect jumps of NEXT: a pair's jump to its second handler is not one),
  * printing `dispatches: N` at exit (to the file named by WVM_PROFILE_OUT, else stderr). The
  * count depends on the program, its input and wvm's translation alone, not on the machine or
- * the C compiler: `make dispatch-check` holds it to bench/dispatches.txt, a check of the
- * benchmark's main cost that needs no timing. */
+ * the C compiler: `make dispatch-check` holds it to bench/dispatches.txt, a check of one of
+ * the benchmark's two main costs (docs/DESIGN.md, Dispatch) that needs no timing. */
 #ifdef VM_COUNT_DISPATCHES
 #include <stdint.h>
 
