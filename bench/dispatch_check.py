@@ -7,9 +7,9 @@ bench/dispatches.txt.
 WVM is a build with -DVM_COUNT_DISPATCHES (vm/profile.h), which prints how many dispatches
 (indirect jumps between handlers) a run made. Each kernel of bench/kernels.txt and program of
 bench/programs.txt runs at its check size, unmetered, with native metering and with in-VM
-instrumentation. The benchmark's time goes with these counts, and with the loads a new pc
-waits for after a branch or call (docs/DESIGN.md, Dispatch; bench/RESULTS.md), and they
-depend only on the program, its input and wvm's translation: not on the machine, the C
+instrumentation. These counts are one of the two things the benchmark's time goes with (the
+other: the loads a new pc waits for after a branch or a call; docs/DESIGN.md, Dispatch), and
+they depend only on the program, its input and wvm's translation: not on the machine, the C
 compiler or the load. So they can be checked exactly, where times cannot be checked at all.
 
 Any difference from the file fails the check, naming the run and both counts: more
@@ -65,10 +65,14 @@ def load_record():
     if not os.path.exists(RECORD):
         sys.exit("dispatch-check: bench/dispatches.txt is missing (make dispatch-update)")
     with open(RECORD) as f:
-        for line in f:
+        for lineno, line in enumerate(f, 1):
             if not line.strip() or line.startswith("#"):
                 continue
-            name, n, *counts = line.split()
+            fields = line.split()
+            if len(fields) < 2 or not all(x.isdigit() for x in fields[1:]):
+                sys.exit(f"dispatch-check: bench/dispatches.txt:{lineno}: not `name n counts...`"
+                         " (make dispatch-update)")
+            name, n, *counts = fields
             record[name] = (int(n), [int(c) for c in counts])
     return record
 
